@@ -1,0 +1,5 @@
+"""Where the companion is published. One place; tests check CITATION.cff and _config.yml agree."""
+REPOSITORY_URL = "https://github.com/fair-division-companion/companion"
+BOOK_URL = "https://fair-division-companion.github.io/companion/"
+CITATION_KEY = "fairdivcompanion2026"
+TITLE = "Fair Division, Reproduced: an executable companion to two papers on participatory objectives and the price of cardinality"

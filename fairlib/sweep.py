@@ -1,0 +1,250 @@
+"""Parameter sweeps of the companion's notebooks through papermill.
+
+Command line::
+
+    python -m fairlib.sweep notebooks/NAME.ipynb -p PARAM V1 V2 ... [-p PARAM2 W1 ...] [-j JOBS] [--out DIR]
+
+runs every point of the Cartesian grid of the ``-p`` values, each in its own
+papermill execution, in ``JOBS`` worker processes (default: all cores), with a
+progress bar.  Values are read as Python literals (``3``, ``0.1``, ``[1, 2]``,
+``'text'``); anything that is not a literal is taken as a string.
+
+Each run writes ``<out>/runs/<run-id>.ipynb`` (``<out>`` defaults to
+``_build/sweeps/NAME``) and, once it succeeded, a ``<run-id>.json`` record of its
+parameters and glued values.  ``<out>/results.csv`` is the tidy table: one row
+per run, the parameters, a ``status`` column (``ok`` or ``failed``) and one
+column per value the notebook glued (``myst_nb.glue``), as text.  A failed run is
+reported with its parameters and the others go on; a rerun skips the runs
+already done.  Figures made during a sweep go to ``<out>/runs/<run-id>-figures``
+(via ``FAIRLIB_FIGURES_DIR``), never to the committed ``figures/``.
+
+The same machinery is available from Python as :func:`run_sweep`.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import hashlib
+import itertools
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+__all__ = ["notebook_parameters", "grid", "run_sweep", "glued_values", "main"]
+
+_SCRAPBOOK_PREFIX = "application/papermill.record/"
+
+
+def notebook_parameters(notebook) -> dict:
+    """The parameters (name -> default as source text) of the cell tagged ``parameters``.
+
+    Raises ``ValueError`` if ``notebook`` does not exist or has no such cell.
+    """
+    import papermill as pm
+
+    path = Path(notebook)
+    if not path.is_file():
+        raise ValueError(f"notebook {str(path)!r} does not exist")
+    params = pm.inspect_notebook(str(path))
+    if not params:
+        raise ValueError(f"notebook {str(path)!r} has no code cell tagged 'parameters'")
+    return {name: info["default"] for name, info in params.items()}
+
+
+def grid(spec: dict) -> list[dict]:
+    """The Cartesian product of ``{name: [values, ...]}`` as a list of run dicts (stable order)."""
+    if not isinstance(spec, dict) or not spec:
+        raise ValueError("spec must be a non-empty dict {parameter: [values, ...]}")
+    for name, values in spec.items():
+        if not isinstance(values, (list, tuple)) or len(values) == 0:
+            raise ValueError(f"parameter {name!r} needs a non-empty list of values")
+    names = list(spec)
+    return [dict(zip(names, combo)) for combo in itertools.product(*(spec[n] for n in names))]
+
+
+def _run_id(params: dict) -> str:
+    blob = json.dumps(params, sort_keys=True, default=repr)
+    return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+def glued_values(executed_notebook) -> dict[str, str]:
+    """Every value glued by ``myst_nb.glue`` in an executed notebook, as plain text."""
+    import nbformat
+
+    nb = nbformat.read(str(executed_notebook), as_version=4)
+    found: dict[str, str] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("scrapbook")
+            if not meta or "name" not in meta:
+                continue
+            data = out.get("data", {})
+            text = data.get("text/plain", data.get(_SCRAPBOOK_PREFIX + "text/plain"))
+            if text is None:
+                continue
+            text = "".join(text) if isinstance(text, list) else str(text)
+            if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+                text = text[1:-1]
+            found[meta["name"]] = text
+    return found
+
+
+def _execute(notebook: str, params: dict, run_dir: str) -> dict:
+    """Worker: execute one run with papermill; return its record (never raises)."""
+    import papermill as pm
+
+    run_id = _run_id(params)
+    out_nb = Path(run_dir) / f"{run_id}.ipynb"
+    figs = Path(run_dir) / f"{run_id}-figures"
+    os.environ["FAIRLIB_FIGURES_DIR"] = str(figs)
+    record = {"run_id": run_id, "params": params}
+    try:
+        pm.execute_notebook(
+            notebook,
+            str(out_nb),
+            parameters=params,
+            cwd=str(Path(notebook).resolve().parent),
+            progress_bar=False,
+            kernel_name="python3",
+        )
+    except Exception as exc:  # a failed run is reported, the others go on
+        lines = [ln for ln in str(exc).strip().splitlines() if ln.strip()]
+        record.update(status="failed", error=lines[-1] if lines else type(exc).__name__)
+        return record
+    record.update(status="ok", values=glued_values(out_nb))
+    (Path(run_dir) / f"{run_id}.json").write_text(json.dumps(record, sort_keys=True, indent=1))
+    return record
+
+
+def run_sweep(notebook, runs: list[dict], jobs: int | None = None, out_dir=None, *,
+              progress: bool = True) -> Path:
+    """Execute ``notebook`` once per parameter dict in ``runs``; return the results CSV path.
+
+    Parameters
+    ----------
+    notebook : path
+        A notebook with a code cell tagged ``parameters``.
+    runs : list of dict
+        One dict of parameter values per run (see :func:`grid` for a product).
+    jobs : int, optional
+        Worker processes; default all cores (``os.cpu_count()``).
+    out_dir : path, optional
+        Default ``_build/sweeps/<notebook stem>``.
+    progress : bool
+        Show a tqdm progress bar (on stderr).
+
+    Raises
+    ------
+    ValueError
+        Unknown parameter names (the message lists the notebook's parameters),
+        empty ``runs``, or ``jobs < 1``.
+    """
+    from tqdm.auto import tqdm
+
+    notebook = Path(notebook)
+    known = notebook_parameters(notebook)
+    if not isinstance(runs, (list, tuple)) or not runs or not all(isinstance(r, dict) for r in runs):
+        raise ValueError("runs must be a non-empty list of parameter dicts")
+    for r in runs:
+        unknown = sorted(set(r) - set(known))
+        if unknown:
+            raise ValueError(
+                f"unknown parameter(s) {', '.join(unknown)} for {notebook.name}; "
+                f"its parameters are: {', '.join(known)}"
+            )
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
+    out = Path(out_dir) if out_dir is not None else Path("_build") / "sweeps" / notebook.stem
+    run_dir = out / "runs"
+    run_dir.mkdir(parents=True, exist_ok=True)
+
+    records: dict[str, dict] = {}
+    todo = []
+    for params in runs:
+        rid = _run_id(params)
+        done = run_dir / f"{rid}.json"
+        if done.is_file():
+            records[rid] = json.loads(done.read_text())
+        else:
+            todo.append(params)
+    failures = []
+    with tqdm(total=len(runs), initial=len(runs) - len(todo), desc=notebook.stem,
+              disable=not progress, file=sys.stderr) as bar:
+        if todo:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+                futures = [pool.submit(_execute, str(notebook.resolve()), p, str(run_dir.resolve())) for p in todo]
+                for fut in as_completed(futures):
+                    rec = fut.result()
+                    records[rec["run_id"]] = rec
+                    if rec["status"] != "ok":
+                        failures.append(rec)
+                        bar.write(f"run failed: {json.dumps(rec['params'], sort_keys=True)}: {rec['error']}")
+                    bar.update(1)
+
+    csv_path = out / "results.csv"
+    _write_csv(csv_path, [records[_run_id(p)] for p in runs], list(known))
+    if failures:
+        print(f"{len(failures)} of {len(runs)} runs failed; see {csv_path}", file=sys.stderr)
+    return csv_path
+
+
+def _write_csv(path: Path, records: list[dict], param_order: list[str]) -> None:
+    pnames = [p for p in param_order if any(p in r["params"] for r in records)]
+    vnames = sorted({k for r in records for k in r.get("values", {})})
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["run_id", *pnames, "status", "error", *vnames])
+        for r in records:
+            vals = r.get("values", {})
+            w.writerow([r["run_id"], *(json.dumps(r["params"].get(p)) if p in r["params"] else "" for p in pnames),
+                        r["status"], r.get("error", ""), *(vals.get(v, "") for v in vnames)])
+
+
+def _literal(text: str):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def main(argv=None) -> int:
+    """Command-line entry point (``python -m fairlib.sweep``)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m fairlib.sweep",
+        description="Run a notebook over a parameter grid with papermill and collect glued results into a CSV.",
+    )
+    parser.add_argument("notebook", help="notebook with a cell tagged 'parameters'")
+    parser.add_argument("-p", "--param", nargs="+", action="append", metavar=("NAME", "VALUE"), default=[],
+                        help="a parameter and its values (Python literals); repeat for a grid")
+    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    parser.add_argument("--out", default=None, help="output directory (default: _build/sweeps/<notebook>)")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    args = parser.parse_args(argv)
+    try:
+        spec = {}
+        for entry in args.param:
+            if len(entry) < 2:
+                raise ValueError(f"-p {entry[0]} needs at least one value")
+            spec[entry[0]] = [_literal(v) for v in entry[1:]]
+        runs = grid(spec) if spec else [{}]
+        csv_path = run_sweep(args.notebook, runs, jobs=args.jobs, out_dir=args.out, progress=not args.no_progress)
+    except ValueError as exc:
+        parser.error(str(exc))
+    with open(csv_path) as fh:
+        rows = list(csv.DictReader(fh))
+    failed = sum(r["status"] != "ok" for r in rows)
+    print(f"{len(rows) - failed} of {len(rows)} runs ok -> {csv_path}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":  # pragma: no cover - run as `python -m fairlib.sweep`
+    # Re-import so worker processes pickle `fairlib.sweep._execute`, not `__main__._execute`.
+    from fairlib.sweep import main as _main
+
+    sys.exit(_main())
