@@ -41,17 +41,44 @@ _SCRAPBOOK_PREFIX = "application/papermill.record/"
 def notebook_parameters(notebook) -> dict:
     """The parameters (name -> default as source text) of the cell tagged ``parameters``.
 
-    Raises ``ValueError`` if ``notebook`` does not exist or has no such cell.
+    Names are read with Python's own parser (every top-level assignment of the
+    cell).  Papermill's line parser must agree: a line it cannot read (for
+    example a comment containing ``=``) would make ``papermill --help-notebook``
+    drop that parameter, so it is refused here with the line named.
+
+    Raises ``ValueError`` if ``notebook`` does not exist, has no such cell, or
+    the cell is not parseable by both.
     """
+    import ast
+
+    import nbformat
     import papermill as pm
 
     path = Path(notebook)
     if not path.is_file():
         raise ValueError(f"notebook {str(path)!r} does not exist")
-    params = pm.inspect_notebook(str(path))
-    if not params:
+    nb = nbformat.read(str(path), as_version=4)
+    cell = next((c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
         raise ValueError(f"notebook {str(path)!r} has no code cell tagged 'parameters'")
-    return {name: info["default"] for name, info in params.items()}
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError as exc:
+        raise ValueError(f"the parameters cell of {path.name} is not valid Python: {exc}") from None
+    params = {}
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        for t in targets:
+            if isinstance(t, ast.Name) and node.value is not None:
+                params[t.id] = ast.get_source_segment(cell.source, node.value)
+    try:
+        seen = set(pm.inspect_notebook(str(path)))
+    except Exception as exc:  # papermill raises on lines it cannot parse
+        raise ValueError(f"papermill cannot read the parameters cell of {path.name}: {exc}") from None
+    missing = sorted(set(params) - seen)
+    if missing:
+        raise ValueError(f"papermill does not see parameter(s) {', '.join(missing)} of {path.name}")
+    return params
 
 
 def grid(spec: dict) -> list[dict]:
