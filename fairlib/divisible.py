@@ -499,21 +499,23 @@ def two_agent_allocation(a, alpha, beta) -> np.ndarray:
     ``rho_j = (a_1j - a_2j)/(a_1j + a_2j)`` above a threshold ``Delta_1`` to
     agent 1 and those below to agent 2.
 
-    Algorithm (``O(m log m)``): sort the items with ``a_1j + a_2j > 0`` by
-    ``rho_j`` descending (stable) and walk a threshold position ``t`` from
-    "everything to agent 2" to "everything to agent 1".  Along that path ``D``
-    increases and ``d f / d x_1j = (a_1j + a_2j)(rho_j + w2)`` while ``D < 0``
-    and ``(a_1j + a_2j)(rho_j - w1)`` while ``D > 0``; both are non-increasing
-    along the path, so f is unimodal and its maximum is the first point where
-    the slope turns non-positive.  With ``p = #{rho_j > w1}``,
+    Algorithm (``O(m log m)``; only the items with ``-w2 < rho_j <= w1`` are
+    sorted): order the items with ``a_1j + a_2j > 0`` by ``rho_j`` descending
+    (stable) and walk a threshold position ``t`` from "everything to agent 2"
+    to "everything to agent 1".  Along that path ``D`` increases, and
+    ``d f / d x_1j = (a_1j + a_2j)(rho_j + w2)`` while ``D < 0`` and
+    ``(a_1j + a_2j)(rho_j - w1)`` while ``D > 0``; both are non-increasing along
+    the path, so f is unimodal and its maximum is the first point where the
+    slope turns non-positive.  With ``p = #{rho_j > w1}``,
     ``q = #{rho_j > -w2}`` (``p <= q``) and ``D_k`` the value of ``D`` when the
-    first ``k`` sorted items go to agent 1:
+    first ``k`` sorted items go to agent 1 (``D_p`` and ``D_q`` need no sort):
 
     * ``D_p >= 0``: give the first ``p`` items to agent 1 (``Delta_1 = w1``);
     * ``D_q <= 0``: give the first ``q`` items to agent 1 (``Delta_1 = -w2``);
     * otherwise ``u_1 = u_2`` is optimal (``Delta_1`` strictly inside
-      ``[-w2, w1]``): the item ``k`` with ``D_k < 0 <= D_{k+1}`` is split with
-      ``x_1k = -D_k / (a_1k + a_2k)``.
+      ``[-w2, w1]``): sort the ``q - p`` middle items, find ``k`` with
+      ``D_k < 0 <= D_{k+1}`` (``D_{k+1} = D_k + a_1k + a_2k``) and split item
+      ``k`` with ``x_1k = -D_k / (a_1k + a_2k)``, which makes ``u_1 = u_2``.
 
     Items with ``a_1j = a_2j = 0`` are worth nothing to anyone and go to
     agent 1.  On ties (zero slope) the optimum is not unique and the one with
@@ -548,30 +550,31 @@ def two_agent_allocation(a, alpha, beta) -> np.ndarray:
     m = a.shape[1]
     a1, a2 = a[0], a[1]
     s = a1 + a2
-    x1 = np.ones(m)
-    live = np.flatnonzero(s > 0)
-    if live.size:
-        rho = (a1[live] - a2[live]) / s[live]
-        order = live[np.argsort(-rho, kind="stable")]
-        rho_sorted = (a1[order] - a2[order]) / s[order]
-        # D_k = (sum of a_1 over the first k sorted items) - (sum of a_2 over the rest), k = 0..M
-        c1 = np.concatenate([[0.0], np.cumsum(a1[order])])
-        c2 = np.concatenate([[0.0], np.cumsum(a2[order])])
-        D = c1 - (c2[-1] - c2)
-        p = int(np.count_nonzero(rho_sorted > w1))
-        q = int(np.count_nonzero(rho_sorted > -w2))
-        share = np.zeros(order.size)
-        if D[p] >= 0:
-            share[:p] = 1.0
-        elif D[q] <= 0:
-            share[:q] = 1.0
-        else:
-            k = int(np.searchsorted(D, 0.0, side="left")) - 1  # D[k] < 0 <= D[k+1], p <= k < q
-            share[:k] = 1.0
-            share[k] = min(1.0, -D[k] / s[order[k]])
-        x1[order] = share
-    x2 = np.where(s > 0, 1.0 - x1, 0.0)
-    return np.vstack([x1, x2])
+    live = s > 0
+    rho = np.divide(a1 - a2, s, out=np.zeros(m), where=live)
+    hi = live & (rho > w1)  # the first p items of the walk
+    to_1 = live & (rho > -w2)  # the first q items of the walk
+    x = np.zeros((2, m))
+    d_p = a1[hi].sum() - a2[live & ~hi].sum()  # D_p
+    d_q = a1[to_1].sum() - a2[live & ~to_1].sum()  # D_q
+    if d_p >= 0:
+        x[0, hi] = 1.0
+    elif d_q <= 0:
+        x[0, to_1] = 1.0
+    else:
+        # u_1 = u_2 at the optimum: walk the items with -w2 < rho_j <= w1 (sorted by rho
+        # descending, stable) from D_p upwards; D_{p+k} = D_p + (a_1 + a_2 of the first k of them).
+        x[0, hi] = 1.0
+        mid = np.flatnonzero(to_1 & ~hi)
+        mid = mid[np.argsort(-rho[mid], kind="stable")]
+        d = d_p + np.cumsum(s[mid])
+        k = min(int(np.searchsorted(d, 0.0, side="left")), mid.size - 1)  # D_{p+k} < 0 <= D_{p+k+1}
+        x[0, mid[:k]] = 1.0
+        before = d_p if k == 0 else d[k - 1]
+        x[0, mid[k]] = min(1.0, max(0.0, -before / s[mid[k]]))
+    x[0, ~live] = 1.0  # items nobody values: agent 1 (any split is optimal)
+    x[1, live] = 1.0 - x[0, live]
+    return x
 
 
 # ---------------------------------------------------------------------------
@@ -639,16 +642,25 @@ def individual_tradeoff(a, alpha, beta, b=1.0, *, zero_tol: float = 1e-12) -> fl
         which optima are returned when they are not unique (see the module
         notes).
     """
+    if not (np.isscalar(zero_tol) and np.isfinite(zero_tol) and zero_tol >= 0):
+        raise ValueError(f"zero_tol must be a finite number >= 0, got {zero_tol!r}")
     a, _, _, _, xs, xab = _both_optima(a, alpha, beta, b)
     us = np.einsum("ij,ij->i", a, xs)
     uab = np.einsum("ij,ij->i", a, xab)
     tol = zero_tol * max(1.0, float(a.sum(axis=1).max()))
+    return float(_tradeoff_ratios(us, uab, tol).max())
+
+
+def _tradeoff_ratios(us: np.ndarray, uab: np.ndarray, tol: float) -> np.ndarray:
+    """Per-agent ``u_i(x*) / u_i(x^{alpha,beta})`` with utilities ``<= tol`` read as 0.
+
+    ``0/0 -> 1`` (nothing lost), ``positive/0 -> inf``, ``0/positive -> 0``.
+    """
     num_zero = us <= tol
     den_zero = uab <= tol
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(den_zero, np.where(num_zero, 1.0, np.inf), us / np.where(den_zero, 1.0, uab))
-    ratio = np.where(num_zero & ~den_zero, 0.0, ratio)
-    return float(ratio.max())
+    safe = np.where(den_zero, 1.0, uab)
+    ratio = np.where(num_zero, 0.0, us / safe)
+    return np.where(den_zero, np.where(num_zero, 1.0, np.inf), ratio)
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,58 @@
+"""Shared plumbing for the benchmark scripts: timing and the results record.
+
+Each benchmark prints its table and, unless run with ``--quick``, writes
+``benchmarks/results/<name>.json`` (rows, summary, machine, versions, commit),
+which the book's performance page reads.  Ratios are measured within one run,
+so they compare like with like on whatever machine ran it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+PACKAGES = ("numpy", "scipy", "highspy", "cvxpy", "sympy")
+
+
+def best_time(fn, repeat: int = 3):
+    """Run ``fn()`` ``repeat`` times; return (best wall time in seconds, last result)."""
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def machine() -> dict:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=RESULTS.parent).stdout.strip() or "uncommitted"
+    versions = {}
+    for p in PACKAGES:
+        try:
+            versions[p] = metadata.version(p)
+        except metadata.PackageNotFoundError:
+            versions[p] = None
+    return {
+        "cpu": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "commit": commit,
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+    }
+
+
+def write_results(name: str, rows: list[dict], summary: dict, command: str) -> Path:
+    """Write the record the performance page reads."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    record = {"benchmark": name, "command": command, "machine": machine(), "rows": rows, "summary": summary}
+    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+    return path
