@@ -26,6 +26,9 @@ import numpy as np
 
 from fairlib import divisible as D
 
+sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parent))
+from _common import write_results  # noqa: E402
+
 SEED = 20240603
 TIME_LIMIT = 60.0  # seconds, per solve in the scaling run
 
@@ -90,6 +93,8 @@ def closed_form_vs_lp(rng, m, repeat):
     print(f"    {'participatory_allocation':<28}{t_lp * 1e3:>10.3f} ms")
     print(f"    speed ratio {ratio:.0f}x (target >= 100x: {verdict(ratio >= 100)})")
     print(f"    |f difference| / |f| = {rel:.1e} (target <= 1e-9: {verdict(rel <= 1e-9)})")
+    return {"part": "closed_form_vs_lp", "n": 2, "m": m, "closed_form_s": t_cf, "lp_s": t_lp,
+            "speed_ratio": ratio, "rel_f_diff": rel}
 
 
 def build_vs_solve_vs_cvxpy(rng, n, m, repeat):
@@ -109,6 +114,10 @@ def build_vs_solve_vs_cvxpy(rng, n, m, repeat):
     print(f"    build / solve = {t_build / t_solve:.3f} (target <= 0.5: {verdict(t_build <= 0.5 * t_solve)})")
     print(f"    cvxpy / fast  = {t_cvx / t_fast:.1f}x (target >= 5x: {verdict(t_cvx >= 5 * t_fast)})")
     print(f"    |f fast - f cvxpy| / |f| = {abs(f_fast - f_cvx) / max(1.0, abs(f_fast)):.1e}")
+    return {"part": "build_vs_solve_vs_cvxpy", "n": n, "m": m, "variables": int(lp.c.size), "rows": int(rows),
+            "nonzeros": int(nnz), "build_s": t_build, "solve_s": t_solve, "fast_s": t_fast, "cvxpy_s": t_cvx,
+            "build_over_solve": t_build / t_solve, "cvxpy_over_fast": t_cvx / t_fast,
+            "rel_f_diff": abs(f_fast - f_cvx) / max(1.0, abs(f_fast))}
 
 
 def one_step(n, m):
@@ -127,20 +136,24 @@ def scaling(m, sizes):
     """Each size in a fresh subprocess, so peak RSS is that solve's own and a slow solve can be cut off."""
     print(f"\n[3] largest n solved within {TIME_LIMIT:.0f} s, m = {m} (each n in a fresh process)")
     print(f"    {'n':>5}{'pairs':>9}{'build s':>10}{'solve s':>10}{'peak RSS MiB':>14}")
-    largest = None
+    largest, rows = None, []
     for n in sizes:
         cmd = [sys.executable, __file__, "--one-step", str(n), str(m)]
         try:
             out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=TIME_LIMIT + 30)
         except subprocess.TimeoutExpired:
             print(f"    {n:>5}{n * (n - 1) // 2:>9}{'':>10}{'> ' + str(int(TIME_LIMIT)):>10}{'':>14}  (stopped)")
+            rows.append({"part": "scaling", "n": n, "m": m, "build_s": None, "solve_s": None, "peak_rss_mib": None,
+                         "within_limit": False})
             break
         t_build, t_solve, rss = map(float, out.stdout.split())
         print(f"    {n:>5}{n * (n - 1) // 2:>9}{t_build:>10.3f}{t_solve:>10.2f}{rss:>14.0f}", flush=True)
+        rows.append({"part": "scaling", "n": n, "m": m, "build_s": t_build, "solve_s": t_solve, "peak_rss_mib": rss,
+                     "within_limit": t_build + t_solve <= TIME_LIMIT})
         if t_build + t_solve > TIME_LIMIT:
             break
         largest = n
-    return largest
+    return largest, rows
 
 
 def main(argv=None):
@@ -158,14 +171,24 @@ def main(argv=None):
     if args.quick:
         closed_form_vs_lp(rng, m=200, repeat=3)
         build_vs_solve_vs_cvxpy(rng, n=10, m=10, repeat=2)
-        largest = scaling(m=10, sizes=(10, 20))
+        largest, _ = scaling(m=10, sizes=(10, 20))
         print(f"    largest n within {TIME_LIMIT:.0f} s: {largest} (target >= 300: {verdict(False)})")
         return
     print(f"fairlib.divisible benchmark (seed {SEED})")
-    closed_form_vs_lp(rng, m=10_000, repeat=7)
-    build_vs_solve_vs_cvxpy(rng, n=100, m=100, repeat=5)
-    largest = scaling(m=50, sizes=(50, 100, 200, 300, 400, 500, 600, 800))
+    r1 = closed_form_vs_lp(rng, m=10_000, repeat=7)
+    r2 = build_vs_solve_vs_cvxpy(rng, n=100, m=100, repeat=5)
+    largest, r3 = scaling(m=50, sizes=(50, 100, 200, 300, 400, 500, 600, 800))
     print(f"    largest n within {TIME_LIMIT:.0f} s: {largest} (target >= 300: {verdict(largest is not None and largest >= 300)})")
+    at_largest = next((r for r in r3 if r["n"] == largest), {})
+    summary = {"two_agent_speed_ratio": r1["speed_ratio"], "two_agent_rel_f_diff": r1["rel_f_diff"],
+               "build_over_solve": r2["build_over_solve"], "cvxpy_over_fast": r2["cvxpy_over_fast"],
+               "largest_n_within_60s": largest, "largest_n_seconds":
+                   (at_largest.get("build_s") or 0) + (at_largest.get("solve_s") or 0),
+               "largest_n_peak_rss_mib": at_largest.get("peak_rss_mib"),
+               "targets": {"two_agent_speed_ratio": 100, "two_agent_rel_f_diff": 1e-9, "build_over_solve": 0.5,
+                           "cvxpy_over_fast": 5, "largest_n_within_60s": 300}}
+    path = write_results("divisible", [r1, r2, *r3], summary, "python benchmarks/bench_divisible.py")
+    print(f"results written to {path}")
 
 
 if __name__ == "__main__":
