@@ -262,3 +262,17 @@ def test_atlas_quick_subset_recomputes():
         assert (str(res.lower), str(res.upper)) == (r["lower"], r["upper"])
         assert r["value"] == f"{res.value:.12f}"
         assert r["pattern"] == "+".join(map(str, res.pattern))
+
+
+def test_atlas_provenance_matches_the_code_that_ships():
+    """The shipped atlas was made by the code in this checkout (else rerun ``python data/make_atlas.py``)."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location("make_atlas", ROOT / "data" / "make_atlas.py")
+    make_atlas = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_atlas)
+    prov = json.loads((ROOT / "data" / "exact_poc_atlas.provenance.json").read_text())
+    assert prov["code_sha256_16"] == make_atlas.code_hash()
+    assert prov["cells"] == len(_atlas_rows())
+    assert prov["command"].startswith("python data/make_atlas.py")

@@ -95,6 +95,7 @@ def test_notebook_contract(nb_path):
     assert all(c.execution_count for c in code), "committed without outputs (nbval needs them)"
     first = nb.cells[0]
     assert first.cell_type == "markdown" and first.source.startswith("# ")
+    assert "$" not in first.source.splitlines()[0], "no math in titles: the navigation shows them on pages without MathJax"
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     typed = re.findall(r"(?<![\w.{`$\\])\d+\.\d{3,}(?![\w}])", text)
     assert typed == [], f"numbers typed into prose instead of glued: {typed}"

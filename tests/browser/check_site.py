@@ -6,7 +6,7 @@ browser download) and fails unless, on every page:
 
 - the browser console shows no error and no uncaught exception;
 - no same-origin request fails (scripts, styles, fonts, images);
-- MathJax rendered every math element and no raw ``$$`` is left in the text;
+- MathJax rendered every math element, none with a MathJax error (`mjx-merror`), and no raw ``$$`` is left in the text;
 - every image loaded (``naturalWidth > 0``);
 - every internal link resolves: the target file exists and, with a fragment,
   the target page has an element with that id.
@@ -111,6 +111,8 @@ def main(argv=None) -> int:
     if not all_pages:
         print(f"browser check: no HTML pages under {root}", file=sys.stderr)
         return 1
+    shot = args.screenshot_dir / "theorem.png"
+    shot.unlink(missing_ok=True)  # never leave a stale screenshot from an earlier run
     server = _serve(root)
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     problems: dict[str, list[str]] = {}
@@ -140,7 +142,11 @@ def main(argv=None) -> int:
                     if r.url.startswith(origin) else None)
             page.goto(f"{origin}/{rel.as_posix()}", wait_until="load", timeout=args.timeout * 1000)
             has_math = page.evaluate("() => document.querySelectorAll('.math').length")
-            if has_math:
+            mathjax_loaded = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
+            if has_math and not mathjax_loaded:
+                errs.append(f"{has_math} math element(s) but the page does not load MathJax (math in a title "
+                            "shown in the navigation of a page without math of its own?)")
+            elif has_math:
                 page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
                                        timeout=args.timeout * 1000)
                 page.evaluate("() => MathJax.startup.promise")
@@ -153,13 +159,16 @@ def main(argv=None) -> int:
                 const broken = imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
                 const text = document.body.innerText;
                 const hrefs = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
-                return {nmath: math.length, unrendered: unrendered.map(e => e.textContent.slice(0, 60)),
+                const merrors = [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error') || e.textContent);
+                return {nmath: math.length, unrendered: unrendered.map(e => e.textContent.slice(0, 60)), merrors,
                         nimg: imgs.length, broken, rawdollar: text.includes('$$'), hrefs};
             }""")
             n_math += info["nmath"]
             n_img += info["nimg"]
             if info["unrendered"]:
                 errs.append(f"{len(info['unrendered'])} math element(s) not rendered by MathJax, e.g. {info['unrendered'][0]!r}")
+            for msg in info["merrors"]:
+                errs.append(f"MathJax error in a formula: {msg}")
             if info["rawdollar"]:
                 errs.append("raw '$$' left in the page text")
             for src in info["broken"]:
@@ -169,16 +178,15 @@ def main(argv=None) -> int:
                 problem = check_link(root, rel, href)
                 if problem:
                     errs.append(f"broken internal link {problem}")
-            if rel.as_posix() in SCREENSHOT_PAGES and not args.screenshot_dir.joinpath("theorem.png").exists():
+            if rel.as_posix() in SCREENSHOT_PAGES and not shot.exists():
                 args.screenshot_dir.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(args.screenshot_dir / "theorem.png"), full_page=False)
+                page.screenshot(path=str(shot), full_page=False)
             if errs:
                 problems[rel.as_posix()] = errs
             page.close()
         browser.close()
     server.shutdown()
 
-    shot = args.screenshot_dir / "theorem.png"
     if not shot.is_file():
         problems.setdefault("(screenshot)", []).append(f"no theorem page among {SCREENSHOT_PAGES} was found")
     print(f"browser check: {len(all_pages)} pages, {n_math} math elements, {n_img} images, "
