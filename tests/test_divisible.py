@@ -496,3 +496,19 @@ def test_public_api_documented():
     for name in D.__all__:
         obj = getattr(D, name)
         assert obj.__doc__ and ("Paper A" in obj.__doc__ or name == "ParticipatoryResult"), name
+
+
+@settings(max_examples=40, deadline=None)
+@given(a1=st.fractions(min_value="11/20", max_value="19/20", max_denominator=40),
+       gap=st.fractions(min_value="1/40", max_value="2/5", max_denominator=40),
+       aversion=st.sampled_from([0.25, 0.3, 0.4, 0.45]))
+def test_section5_two_good_tradeoff_is_a1_plus_a2(a1, gap, aversion):
+    """Paper A §5 (Eq. 29-31): with Eq. (30)'s allocation IT = a_1 + a_2 (the paper's printed a_1/(a_1 - t) is an erratum)."""
+    a2 = a1 - gap
+    if not (a2 > 0 and a1 + a2 > 1 and 2 * aversion >= float((a1 - a2) / (a1 + a2))):
+        return
+    a = np.array([[float(a1), float(1 - a1)], [float(a2), float(1 - a2)]])
+    it = D.individual_tradeoff(a, aversion, aversion)
+    assert it == pytest.approx(float(a1 + a2), rel=1e-9)
+    t = (a1 - (1 - a2)) / (a1 + a2)
+    assert float(a1 / (a1 - t)) > float(a1 + a2)  # the printed closed form overstates it
