@@ -7,6 +7,9 @@ divisible
     linear utilities, Fehr–Schmidt inequality-averse agents.
 cardinality
     Paper B (Lam, Li, Sun): the price of cardinality for indivisible goods.
+exact_poc
+    Beyond Paper B: the exact price of cardinality of small cells, with
+    certificates (also reachable as ``cardinality.exact_poc``).
 figures
     Deterministic, citable figure files.
 sweep

@@ -50,6 +50,7 @@ __all__ = [
     "lemma1_instance",
     "lemma2_instance",
     "lemma2_lower_bound",
+    "exact_poc",
 ]
 
 _NORM_TOL = 1e-9
@@ -814,3 +815,24 @@ def lemma2_lower_bound(m, k, variant="appendix") -> Fraction:
         return Fraction(1 + t) / (1 + Fraction(k * t, b))
     q, r = divmod(m - 1, t)
     return Fraction(1 + t) / (1 + k * (Fraction(r, q + 1) + Fraction(t - r, q)))
+
+
+def exact_poc(m, k, n):
+    """Exact single-category utilitarian price of cardinality of the cell ``(m, k, n)``, certified.
+
+    Beyond Paper B: ``sup_u OPT-USW(u) / max_{B cardinal} USW_u(B)`` over
+    normalized additive utilities of ``n`` agents for ``m`` items with cap
+    ``k``; Theorem 1 of Paper B bounds it and Lemma 2 brackets it.  This is
+    :func:`fairlib.exact_poc.exact_poc` (imported lazily, since that module
+    builds on this one); see its docstring for the method and the result's
+    fields (``value``, ``witness``, ``lower``, ``upper``, ``pattern``,
+    ``certificate``; unpackable as ``(value, witness, ...)``).
+
+    Raises
+    ------
+    ValueError
+        Non-integer or non-positive ``m``, ``k``, ``n``, or ``n k < m``.
+    """
+    from .exact_poc import exact_poc as _exact_poc
+
+    return _exact_poc(m, k, n)

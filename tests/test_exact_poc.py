@@ -56,6 +56,13 @@ def test_result_unpacks_and_is_exact(cell):
     assert card.poc(witness, 2) == lower            # the witness attains the value
 
 
+def test_public_name_in_cardinality():
+    res = card.exact_poc(5, 2, 3)                   # the public name: fairlib.cardinality.exact_poc
+    assert (res.lower, res.upper, res.pattern) == (exact_poc(5, 2, 3).lower, Fraction(4, 3), exact_poc(5, 2, 3).pattern)
+    with pytest.raises(ValueError, match="n"):
+        card.exact_poc(7, 2, 3)
+
+
 @pytest.mark.parametrize("m, k, n", [(1, 1, 1), (3, 3, 1), (6, 5, 2), (2, 1, 2)])
 def test_void_or_nearly_void_cap_gives_one(m, k, n):
     # m <= k: the cap is void; m = k + 1: every optimum can be made cardinal (Paper B, Appendix A.1 remark)
