@@ -43,6 +43,8 @@ def utility_matrix(a, name: str = "a", *, min_agents: int = 1, allow_fraction: b
 
 
 def _has_fraction(a) -> bool:
+    if isinstance(a, np.ndarray) and a.dtype != object:
+        return False  # a numeric array cannot hold a Fraction: skip the per-entry scan
     arr = np.asarray(a, dtype=object)
     return any(isinstance(v, Fraction) for v in arr.flat)
 
