@@ -283,3 +283,12 @@ def test_atlas_provenance_matches_the_code_that_ships():
     assert prov["code_sha256_16"] == make_atlas.code_hash()
     assert prov["cells"] == len(_atlas_rows())
     assert prov["command"].startswith("python data/make_atlas.py")
+
+
+@pytest.mark.parametrize("k", [1, 2, 4])
+def test_price_is_one_at_m_equal_k_plus_one(k):
+    """Erratum to Paper B's Theorem 1: at m = k + 1 the price is exactly 1, not (1 + sqrt 2)/2."""
+    res = exact_poc(k + 1, k, 2)
+    check_certificate(res)
+    assert res.lower == res.upper == 1
+    assert card.utilitarian_poc_bound(k + 1, k) > 1.2
