@@ -24,10 +24,8 @@ import time
 
 import numpy as np
 
+from _common import write_results
 from fairlib import divisible as D
-
-sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parent))
-from _common import write_results  # noqa: E402
 
 SEED = 20240603
 TIME_LIMIT = 60.0  # seconds, per solve in the scaling run
