@@ -12,12 +12,13 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv book book-strict test unit nbval figures-check browser chromium bench lock clean
+.PHONY: help venv book book-strict test lint unit nbval figures-check browser chromium bench dist lock clean
 
 help:
 	@echo "make book   - build the HTML book into _build/html (creates .venv first)"
 	@echo "make test   - unit/property tests, strict nbval, figure check, zero-warning build, browser check"
 	@echo "make bench  - run the benchmarks (figures for book/performance.md)"
+	@echo "make dist   - release archive of the built book, figures/, data/, CITATION.cff (after make book)"
 
 $(STAMP): requirements-lock.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -41,6 +42,7 @@ book-strict: $(STAMP)
 	@if grep -E "WARNING|ERROR" _build/book-build.log; then echo "book build printed warnings"; exit 1; fi
 
 test: $(STAMP) chromium
+	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) nbval
 	$(MAKE) figures-check
@@ -48,13 +50,20 @@ test: $(STAMP) chromium
 	$(MAKE) browser
 	@echo "make test: all stages passed"
 
+# ruff (pinned in the lock): lint and formatting of code and notebooks, 88 columns (pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/book.yml
+
 # pytest exits 5 when it collects nothing: under `set -e` that fails the stage, as it should.
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -p no:cacheprovider
 
 # Strict nbval (not --nbval-lax): every stored output must be reproduced by a fresh execution.
+# FAIRLIB_FIGURES_DIR: only this stage writes the committed figures/ (a reader's rerun writes _build/figures).
 nbval: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider notebooks
+	FAIRLIB_FIGURES_DIR=$(CURDIR)/figures $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider notebooks
 
 # The notebooks just rewrote figures/: they must be byte-identical to the committed files.
 figures-check:
@@ -73,6 +82,23 @@ browser: $(STAMP) chromium
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
+
+# The release archive to deposit (e.g. on Zenodo, with .zenodo.json): the HTML site as built and checked by
+# `make book` or `make test` (run one of them first), figures/, data/, CITATION.cff and .zenodo.json, in
+# _build/dist/$(DIST).tar.gz. Version from CITATION.cff; file times and owners are fixed (the commit's
+# time), so the same tree gives the same archive.
+VERSION = $(shell sed -n 's/^version: *//p' CITATION.cff)
+DIST = fair-division-companion-$(VERSION)
+dist:
+	@test -f _build/html/index.html || { echo "error: no built book in _build/html: run make book (or make test) first"; exit 1; }
+	rm -rf _build/dist/$(DIST) _build/dist/$(DIST).tar.gz
+	mkdir -p _build/dist/$(DIST)
+	cp -R _build/html _build/dist/$(DIST)/html
+	cp -R figures data CITATION.cff .zenodo.json README.md _build/dist/$(DIST)/
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$$(git log -1 --format=%ct 2>/dev/null || echo 0) \
+	  -C _build/dist -cf - $(DIST) | gzip -n > _build/dist/$(DIST).tar.gz
+	rm -rf _build/dist/$(DIST)
+	@echo "wrote _build/dist/$(DIST).tar.gz"
 
 # Re-resolve the lock from requirements.in in a scratch venv.
 lock:

@@ -5,6 +5,7 @@ Each benchmark prints its table and, unless run with ``--quick``, writes
 which the book's performance page reads.  Ratios are measured within one run,
 so they compare like with like on whatever machine ran it.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ import os
 import platform
 import subprocess
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -21,7 +22,7 @@ PACKAGES = ("numpy", "scipy", "highspy", "cvxpy", "sympy")
 
 
 def best_time(fn, repeat: int = 3):
-    """Run ``fn()`` ``repeat`` times; return (best wall time in seconds, last result)."""
+    """Run ``fn()`` ``repeat`` times; return (best wall time in s, last result)."""
     best, out = float("inf"), None
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -31,8 +32,15 @@ def best_time(fn, repeat: int = 3):
 
 
 def machine() -> dict:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=RESULTS.parent).stdout.strip() or "uncommitted"
+    commit = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=RESULTS.parent,
+        ).stdout.strip()
+        or "uncommitted"
+    )
     versions = {}
     for p in PACKAGES:
         try:
@@ -45,7 +53,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "packages": versions,
         "commit": commit,
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
     }
 
 
@@ -53,6 +61,12 @@ def write_results(name: str, rows: list[dict], summary: dict, command: str) -> P
     """Write the record the performance page reads."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    record = {"benchmark": name, "command": command, "machine": machine(), "rows": rows, "summary": summary}
+    record = {
+        "benchmark": name,
+        "command": command,
+        "machine": machine(),
+        "rows": rows,
+        "summary": summary,
+    }
     path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     return path

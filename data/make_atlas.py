@@ -1,14 +1,13 @@
-"""Build the exact price-of-cardinality atlas: ``data/exact_poc_atlas.csv`` and its provenance.
+"""Build the exact price-of-cardinality atlas and its provenance.
 
     python data/make_atlas.py [-j JOBS] [--m-max 12]
 
-Runs ``notebooks/exact_poc_cell.ipynb`` (which computes and certifies one cell
-with :func:`fairlib.exact_poc.exact_poc` and asserts the certificates) once per
-cell ``(m, k, n)`` with ``3 <= m <= M``, ``1 <= k <= m - 2`` and
-``ceil(m/k) <= n <= ceil(m/k) + 2``, in parallel through
-:func:`fairlib.sweep.run_sweep` (default: all cores).  The sweep directory is
-keyed by a hash of the notebook and the library files it uses, so a rerun with
-unchanged code resumes (skips cells already done) and changed code starts over.
+Computes every cell of :func:`fairlib.cardinality.atlas_grid` (``3 <= m <= M``,
+``1 <= k <= m - 2``, ``ceil(m/k) <= n <= ceil(m/k) + 2``) in worker processes
+(default: all cores): each worker runs :func:`fairlib.cardinality.atlas_cell`,
+i.e. :func:`~fairlib.cardinality.exact_poc` and
+:func:`~fairlib.cardinality.check_certificate`, and returns the cell's CSV row
+built from the result objects by :func:`~fairlib.cardinality.atlas_row`.
 
 Writes
 
@@ -16,12 +15,13 @@ Writes
   ``(m, k, n)``: the exact value as ``p/q`` (``lower`` = the witness's exact
   ratio, ``upper`` = the dual certificates' bound), the value to 12 decimals,
   Theorem 1's formula, both Lemma 2 constructions, the best pattern and the
-  certificate sizes;
+  certificate sizes (columns: :data:`fairlib.cardinality.ATLAS_COLUMNS`);
 * ``data/exact_poc_atlas.provenance.json`` -- command, git commit, code hash,
   package versions, machine, jobs and wall time.
 
-Exits non-zero, writing nothing, if a run failed or a cell's bounds differ.
+Exits non-zero, writing nothing, if a cell failed or a cell's bounds differ.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,75 +33,67 @@ import platform
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
-from fractions import Fraction
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from fairlib.sweep import run_sweep  # noqa: E402
+from fairlib.cardinality import ATLAS_COLUMNS, ATLAS_M_MAX, atlas_cell, atlas_grid  # noqa: E402
 
-NOTEBOOK = ROOT / "notebooks" / "exact_poc_cell.ipynb"
 OUT_CSV = ROOT / "data" / "exact_poc_atlas.csv"
 OUT_PROV = ROOT / "data" / "exact_poc_atlas.provenance.json"
-CODE = [NOTEBOOK, ROOT / "fairlib" / "exact_poc.py", ROOT / "fairlib" / "cardinality.py",
-        ROOT / "fairlib" / "_validate.py", ROOT / "fairlib" / "sweep.py"]
-PACKAGES = ("numpy", "scipy", "highspy", "papermill", "myst-nb", "nbformat")
-
-#: CSV column <- glue key of the cell notebook
-COLUMNS = {
-    "value": "xp-value",
-    "lower": "xp-lower",
-    "upper": "xp-upper",
-    "exact": "xp-exact",
-    "formula": "xp-formula",
-    "formula_cmp": "xp-formula-cmp",
-    "formula_minus_value": "xp-gap-abs",
-    "lemma1_c": "xp-lemma1-c",
-    "lemma2_main": "xp-lemma2-main",
-    "lemma2_appendix": "xp-lemma2-appendix",
-    "pattern": "xp-pattern",
-    "n_patterns": "xp-n-patterns",
-    "n_cuts": "xp-n-cuts",
-    "n_best_cuts": "xp-n-best-cuts",
-    "n_separated": "xp-n-separated",
-    "n_solves": "xp-n-solves",
-}
-
-
-def cells(m_max: int) -> list[dict]:
-    """The atlas grid: every ``3 <= m <= m_max``, ``1 <= k <= m-2``, ``n = ceil(m/k) .. ceil(m/k)+2``."""
-    return [dict(m=m, k=k, n=n) for m in range(3, m_max + 1) for k in range(1, m - 1)
-            for n in range(-(-m // k), -(-m // k) + 3)]
+_CARD = ROOT / "fairlib" / "cardinality"
+#: The code an atlas row depends on (hashed into the provenance).
+CODE = [
+    Path(__file__).resolve(),
+    ROOT / "fairlib" / "_validate.py",
+    *(
+        _CARD / f"{name}.py"
+        for name in (
+            "_instance",
+            "_assignment",
+            "solve",
+            "constructions",
+            "bounds",
+            "patterns",
+            "_cutlp",
+            "exact",
+            "certificate",
+            "atlas",
+        )
+    ),
+]
+PACKAGES = ("numpy", "scipy", "highspy")
 
 
 def code_hash() -> str:
+    """First 16 hex digits of the SHA-256 of the :data:`CODE` files."""
     h = hashlib.sha256()
     for p in CODE:
-        h.update(p.name.encode())
+        h.update(str(p.relative_to(ROOT)).encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
-def git_commit() -> str:
+def _git(*args: str) -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=True)
-        return out.stdout.strip() or "uncommitted"
+        out = subprocess.run(
+            ["git", *args], capture_output=True, text=True, cwd=ROOT, check=True
+        )
     except (OSError, subprocess.CalledProcessError):
-        return "uncommitted"
+        return None
+    return out.stdout
 
 
 def uncommitted(paths) -> list[str]:
-    """Code files that differ from the commit (``git status --porcelain``); ``[]`` if git is unavailable."""
+    """Code files that differ from the commit; ``[]`` if git is unavailable."""
     rel = [str(p.relative_to(ROOT)) for p in paths]
-    try:
-        out = subprocess.run(["git", "status", "--porcelain", "--", *rel], capture_output=True, text=True,
-                             cwd=ROOT, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return []
-    return sorted(line[3:] for line in out.stdout.splitlines() if line.strip())
+    out = _git("status", "--porcelain", "--untracked-files=all", "--", *rel) or ""
+    return sorted(line[3:] for line in out.splitlines() if line.strip())
 
 
 def versions() -> dict:
@@ -114,63 +106,73 @@ def versions() -> dict:
     return found
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Build data/exact_poc_atlas.csv through fairlib.sweep")
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
-    parser.add_argument("--m-max", type=int, default=12, help="largest m (default 12)")
-    args = parser.parse_args(argv)
-    runs = cells(args.m_max)
-    digest = code_hash()
-    out_dir = ROOT / "_build" / "sweeps" / "exact_poc_cell" / digest
-    reused = len(list((out_dir / "runs").glob("*.json"))) if out_dir.exists() else 0
-    jobs = args.jobs or os.cpu_count() or 1
-    t0 = time.perf_counter()
-    csv_path = run_sweep(NOTEBOOK, runs, jobs=jobs, out_dir=out_dir)
-    wall = time.perf_counter() - t0
-
-    with open(csv_path) as fh:
-        raw = list(csv.DictReader(fh))
-    failed = [r for r in raw if r["status"] != "ok"]
-    if failed:
-        for r in failed:
-            print(f"failed: m={r['m']} k={r['k']} n={r['n']}: {r['error']}", file=sys.stderr)
-        return 1
-    rows = []
-    for r in raw:
-        row = {p: int(json.loads(r[p])) for p in ("m", "k", "n")}
-        row.update({col: r[key] for col, key in COLUMNS.items()})
-        rows.append(row)
+def compute(cells, jobs: int) -> tuple[list[dict], list[str]]:
+    """Rows of the cells (sorted) and the error messages of failed cells."""
+    rows, errors = [], []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {cell: pool.submit(atlas_cell, *cell) for cell in cells}
+        for cell, future in futures.items():
+            try:
+                rows.append(future.result())
+            except Exception as err:  # report every failed cell, then exit
+                errors.append(f"failed: (m, k, n) = {cell}: {err!r}")
     rows.sort(key=lambda r: (r["m"], r["k"], r["n"]))
-    open_cells = [r for r in rows if Fraction(r["lower"]) != Fraction(r["upper"]) or r["exact"] != "True"]
-    if open_cells:
-        for r in open_cells:
-            print(f"bounds differ: m={r['m']} k={r['k']} n={r['n']}: {r['lower']} < {r['upper']}", file=sys.stderr)
-        return 1
+    return rows, errors
 
-    OUT_CSV.parent.mkdir(exist_ok=True)
-    with open(OUT_CSV, "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["m", "k", "n", *COLUMNS], lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    provenance = {
+
+def provenance(argv, m_max: int, n_cells: int, jobs: int, wall: float) -> dict:
+    args = sys.argv[1:] if argv is None else argv
+    return {
         "data": "data/exact_poc_atlas.csv",
-        "command": " ".join(["python", "data/make_atlas.py", *(sys.argv[1:] if argv is None else argv)]),
-        "notebook": "notebooks/exact_poc_cell.ipynb",
-        "grid": f"3 <= m <= {args.m_max}, 1 <= k <= m-2, ceil(m/k) <= n <= ceil(m/k)+2",
-        "cells": len(rows),
-        "git_commit": git_commit(),
+        "command": " ".join(["python", "data/make_atlas.py", *args]),
+        "grid": f"3 <= m <= {m_max}, 1 <= k <= m-2, ceil(m/k) <= n <= ceil(m/k)+2",
+        "cells": n_cells,
+        "git_commit": (_git("rev-parse", "HEAD") or "").strip() or "uncommitted",
         "code_files_uncommitted_at_run": uncommitted(CODE),
-        "code_sha256_16": digest,
+        "code_sha256_16": code_hash(),
         "code_files": [str(p.relative_to(ROOT)) for p in CODE],
         "packages": versions(),
         "machine": {"platform": platform.platform(), "cores": os.cpu_count()},
         "jobs": jobs,
         "wall_seconds": round(wall, 1),
-        "runs_reused_from_earlier_sweep": reused,
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
     }
-    OUT_PROV.write_text(json.dumps(provenance, indent=1) + "\n")
-    print(f"{len(rows)} cells, all certified exactly (lower == upper), in {wall:.1f} s with {jobs} jobs -> {OUT_CSV}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Build data/exact_poc_atlas.csv")
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=None, help="worker processes (default: all)"
+    )
+    parser.add_argument(
+        "--m-max", type=int, default=ATLAS_M_MAX, help=f"largest m ({ATLAS_M_MAX})"
+    )
+    args = parser.parse_args(argv)
+    jobs = args.jobs or os.cpu_count() or 1
+    t0 = time.perf_counter()
+    rows, errors = compute(atlas_grid(args.m_max), jobs)
+    wall = time.perf_counter() - t0
+    errors += [
+        f"bounds differ: (m, k, n) = {(r['m'], r['k'], r['n'])}: "
+        f"{r['lower']} < {r['upper']}"
+        for r in rows
+        if r["lower"] != r["upper"] or r["exact"] != "True"
+    ]
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        return 1
+    with open(OUT_CSV, "w", newline="") as fh:
+        w = csv.DictWriter(
+            fh, fieldnames=["m", "k", "n", *ATLAS_COLUMNS], lineterminator="\n"
+        )
+        w.writeheader()
+        w.writerows(rows)
+    prov = provenance(argv, args.m_max, len(rows), jobs, wall)
+    OUT_PROV.write_text(json.dumps(prov, indent=1) + "\n")
+    print(
+        f"{len(rows)} cells, all certified exactly (lower == upper), in {wall:.1f} s "
+        f"with {jobs} jobs -> {OUT_CSV.relative_to(ROOT)}"
+    )
     return 0
 
 

@@ -6,6 +6,7 @@ reproducibly (fixed style, fixed SVG hash salt, no date metadata, white face
 colour).  :func:`cite_figure` returns the "Cite this figure" block shown under
 the figure on its page.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,13 +16,23 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
+import matplotlib.figure
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from . import _meta
+from .paths import REPO_ROOT
 
-from . import _meta  # noqa: E402
-
-__all__ = ["STYLE", "style", "save_figure", "cite_figure", "figures_dir", "format_params"]
+__all__ = [
+    "STYLE",
+    "style",
+    "save_figure",
+    "cite_figure",
+    "figures_dir",
+    "format_params",
+    "figure_name",
+    "figure_bibtex",
+    "load_metadata",
+]
 
 #: The fixed rcParams every companion figure is drawn with.
 STYLE = {
@@ -46,6 +57,9 @@ STYLE = {
 }
 
 _LABEL = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: The one name of a figure: ``figure-b2`` is "Figure B2" (A/B: a paper's figure
+#: redrawn or one of its results drawn; X: one of the companion's own).
+_NAMED = re.compile(r"^figure-([abx])([1-9][0-9]*)$")
 
 
 @contextmanager
@@ -56,26 +70,84 @@ def style():
 
 
 def figures_dir() -> Path:
-    """Where figures go: ``$FAIRLIB_FIGURES_DIR`` if set (the sweep runner sets it so
-    sweep runs never touch the committed files), else the repository's ``figures/``."""
+    """Where :func:`save_figure` writes: ``$FAIRLIB_FIGURES_DIR`` or ``_build/figures``.
+
+    Only ``make nbval`` (hence ``make test``) sets ``FAIRLIB_FIGURES_DIR`` to the
+    committed ``figures/``; a reader's rerun (papermill, Jupyter, the sweep
+    runner) writes under ``_build/`` and leaves the repository clean.
+    """
     env = os.environ.get("FAIRLIB_FIGURES_DIR")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "figures"
+    return Path(env) if env else REPO_ROOT / "_build" / "figures"
 
 
 def _check_label(label: str) -> str:
     if not isinstance(label, str) or not _LABEL.match(label):
-        raise ValueError(f"label must be lower-case words joined by '-', e.g. 'paper-a-fig-1', got {label!r}")
+        raise ValueError(
+            "label must be lower-case words joined by '-', e.g. 'paper-a-fig-1', "
+            f"got {label!r}"
+        )
     return label
 
 
 def format_params(params: dict) -> str:
-    """Render a parameter dict as ``name=value, ...`` in a stable order (for captions and CSVs)."""
+    """Render a parameter dict as ``name=value, ...`` in a stable order.
+
+    Used in figure captions and sweep CSVs.
+    """
     if not isinstance(params, dict):
-        raise ValueError(f"params must be a dict of notebook parameters, got {type(params).__name__}")
+        raise ValueError(
+            f"params must be a dict of notebook parameters, got {type(params).__name__}"
+        )
     return ", ".join(f"{k}={params[k]!r}" for k in sorted(params))
 
 
-def save_figure(fig, label: str, *, directory: str | Path | None = None) -> dict[str, Path]:
+def figure_name(label: str) -> str:
+    """The display name of a figure label: ``"figure-b2"`` -> ``"Figure B2"``.
+
+    Parameters
+    ----------
+    label : str
+        A label of the form ``figure-<a|b|x><number>``.
+    """
+    match = _NAMED.match(label) if isinstance(label, str) else None
+    if not match:
+        raise ValueError(
+            "label must look like 'figure-a1', 'figure-b2' or 'figure-x3', "
+            f"got {label!r}"
+        )
+    return f"Figure {match.group(1).upper()}{match.group(2)}"
+
+
+def _metadata(label, title, notebook, params, redraws) -> dict:
+    name = figure_name(label)
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError("title must be a non-empty one-line description")
+    if not isinstance(notebook, str) or not notebook.endswith(".ipynb"):
+        raise ValueError(f"notebook must be a .ipynb file name, got {notebook!r}")
+    if not isinstance(params, dict):
+        raise ValueError("params must be the dict of notebook parameters used")
+    if redraws is not None and not re.fullmatch(r"Paper [AB], Fig\. [1-9]", redraws):
+        raise ValueError(f"redraws must look like 'Paper B, Fig. 2', got {redraws!r}")
+    return {
+        "label": label,
+        "name": name,
+        "title": title.strip(),
+        "redraws": redraws,
+        "notebook": f"notebooks/{Path(notebook).name}",
+        "params": json.loads(json.dumps(params)),
+    }
+
+
+def save_figure(
+    fig,
+    label: str,
+    *,
+    directory: str | Path | None = None,
+    title: str | None = None,
+    notebook: str | None = None,
+    params: dict | None = None,
+    redraws: str | None = None,
+) -> dict[str, Path]:
     """Write ``fig`` to ``<directory>/<label>.svg`` and ``.pdf`` deterministically.
 
     Parameters
@@ -86,28 +158,96 @@ def save_figure(fig, label: str, *, directory: str | Path | None = None) -> dict
         Stable figure label, lower-case words joined by ``-``; it is also the
         page anchor the figure is shown under (``:name: <label>``).
     directory : path, optional
-        Defaults to the repository's ``figures/``.
+        Defaults to :func:`figures_dir`.
+    title, notebook, params, redraws : optional
+        The figure's metadata (short title, the notebook file that draws it,
+        the parameters it was drawn with, and e.g. ``"Paper B, Fig. 2"`` when
+        it redraws a paper's figure).  Given a title, the label must be a
+        figure name (``figure-b2``) and ``<label>.json`` is written beside the
+        images: the figure index and the "Cite this figure" blocks read it.
 
     Returns
     -------
     dict
-        ``{"svg": path, "pdf": path}``.
+        ``{"svg": path, "pdf": path}`` (and ``"json"`` with metadata).
     """
     _check_label(label)
+    meta = None
+    if title is not None or notebook is not None or params is not None:
+        meta = _metadata(label, title, notebook, params, redraws)
     if not isinstance(fig, matplotlib.figure.Figure):
         raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     out = Path(directory) if directory is not None else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     paths = {"svg": out / f"{label}.svg", "pdf": out / f"{label}.pdf"}
-    with matplotlib.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"], "svg.fonttype": "path", "pdf.fonttype": 42}):
-        fig.savefig(paths["svg"], format="svg", facecolor="white", metadata={"Date": None, "Creator": None})
-        fig.savefig(paths["pdf"], format="pdf", facecolor="white",
-                    metadata={"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None})
+    with matplotlib.rc_context(
+        {
+            "svg.hashsalt": STYLE["svg.hashsalt"],
+            "svg.fonttype": "path",
+            "pdf.fonttype": 42,
+        }
+    ):
+        fig.savefig(
+            paths["svg"],
+            format="svg",
+            facecolor="white",
+            metadata={"Date": None, "Creator": None},
+        )
+        fig.savefig(
+            paths["pdf"],
+            format="pdf",
+            facecolor="white",
+            metadata={
+                "CreationDate": None,
+                "ModDate": None,
+                "Creator": None,
+                "Producer": None,
+            },
+        )
+    if meta is not None:
+        paths["json"] = out / f"{label}.json"
+        text = json.dumps(meta, indent=1, sort_keys=True, ensure_ascii=False)
+        paths["json"].write_text(text + "\n", encoding="utf-8")
     return paths
 
 
+def load_metadata(directory: str | Path | None = None) -> list[dict]:
+    """Every figure's metadata (``<label>.json``), in name order (A, B, X)."""
+    out = Path(directory) if directory is not None else figures_dir()
+    metas = [json.loads(p.read_text("utf-8")) for p in out.glob("figure-*.json")]
+    return sorted(metas, key=lambda m: (m["name"][7], int(m["name"][8:])))
+
+
+def figure_bibtex(meta: dict, *, version: str, commit: str) -> str:
+    """BibTeX entry of one figure: its name, title, version, commit and URL.
+
+    Parameters
+    ----------
+    meta : dict
+        The figure's metadata as written by :func:`save_figure`.
+    version, commit : str
+        The companion's version (``CITATION.cff``) and the commit it was built at.
+    """
+    page = Path(meta["notebook"]).with_suffix(".html").as_posix()
+    url = f"{_meta.BOOK_URL}{page}#{meta['label']}"
+    made = f"Made by {meta['notebook']} with {format_params(meta['params'])}"
+    redraws = f" ({meta['redraws']} redrawn)" if meta.get("redraws") else ""
+    return "\n".join(
+        [
+            f"@misc{{{_meta.CITATION_KEY}:{meta['label']},",
+            f"  title        = {{{{{meta['name']}}}: {meta['title']}{redraws}}},",
+            f"  note         = {{In: {_meta.TITLE}, version {version}, "
+            f"commit {commit}. {made}}},",
+            f"  version      = {{{version}}},",
+            f"  howpublished = {{\\url{{{url}}}}},",
+            f"  crossref     = {{{_meta.CITATION_KEY}}},",
+            "}",
+        ]
+    )
+
+
 class _Markdown:
-    """Minimal rich-display object: rendered as MyST by myst-nb, plain text elsewhere."""
+    """Minimal rich-display object: MyST for myst-nb, plain text elsewhere."""
 
     def __init__(self, text: str):
         self.text = text
@@ -119,7 +259,9 @@ class _Markdown:
         return self.text
 
 
-def cite_figure(label: str, notebook: str, params: dict, *, title: str | None = None) -> _Markdown:
+def cite_figure(
+    label: str, notebook: str, params: dict, *, title: str | None = None
+) -> _Markdown:
     """The "Cite this figure" block for a figure of the companion.
 
     Parameters
@@ -140,18 +282,19 @@ def cite_figure(label: str, notebook: str, params: dict, *, title: str | None = 
     url = f"{_meta.BOOK_URL}notebooks/{page}#{label}"
     key = f"{_meta.CITATION_KEY}:{label}"
     what = title or label
-    bib = "\n".join([
-        f"@misc{{{key},",
-        f"  title        = {{{{Figure {label}}}: {what}}},",
-        f"  note         = {{In: {_meta.TITLE}. Made by notebooks/{notebook} with {format_params(params)}}},",
-        f"  howpublished = {{\\url{{{url}}}}},",
-        f"  crossref     = {{{_meta.CITATION_KEY}}},",
-        "}",
-    ])
-    text = f"````{{admonition}} Cite this figure ({label})\n:class: tip dropdown\n```bibtex\n{bib}\n```\n````\n"
+    bib = "\n".join(
+        [
+            f"@misc{{{key},",
+            f"  title        = {{{{Figure {label}}}: {what}}},",
+            f"  note         = {{In: {_meta.TITLE}. "
+            f"Made by notebooks/{notebook} with {format_params(params)}}},",
+            f"  howpublished = {{\\url{{{url}}}}},",
+            f"  crossref     = {{{_meta.CITATION_KEY}}},",
+            "}",
+        ]
+    )
+    text = (
+        f"````{{admonition}} Cite this figure ({label})\n:class: tip dropdown\n"
+        f"```bibtex\n{bib}\n```\n````\n"
+    )
     return _Markdown(text)
-
-
-def params_json(params: dict) -> str:
-    """Stable JSON of notebook parameters (sorted keys), for records and captions."""
-    return json.dumps(params, sort_keys=True)

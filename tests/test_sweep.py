@@ -1,6 +1,7 @@
-"""fairlib.sweep: a real sweep of the model notebook, its CSV, reruns, failures and error messages."""
+"""fairlib.sweep: a real sweep of the model notebook: CSV, reruns, failures, errors."""
+
 import csv
-import shutil
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -31,27 +32,27 @@ def test_two_point_sweep_writes_one_tidy_row_per_run(two_point_sweep):
     rows = _rows(csv_path)
     assert [(r["n"], r["seed"]) for r in rows] == [("2", "1"), ("4", "1")]
     assert all(r["status"] == "ok" and r["error"] == "" for r in rows)
-    # every glued headline value of the page is a column; values differ between the two instances
+    # every glued headline value of the page is a column; the two instances differ
     for key in ("model-fv", "model-fv-exact", "model-params"):
         assert key in rows[0]
     assert rows[0]["model-params"] == "alpha=0.3, beta=0.2, m=4, n=2, seed=1"
     assert rows[0]["model-fv"] != rows[1]["model-fv"]
-    float(rows[0]["model-fv"])
 
 
 def test_sweep_values_match_a_direct_computation(two_point_sweep):
-    # recompute run 2's glued f(v) without the notebook: same seed -> same instance -> same value
+    # recompute each run's glued f(v) without the notebook: same seed, same instance
     import numpy as np
 
     from fairlib import divisible
 
-    _, csv_path, _ = two_point_sweep
-    row = _rows(csv_path)[1]
-    rng = np.random.default_rng(1)
-    a = rng.integers(0, 10, size=(4, 4)).astype(float)
-    shares = rng.integers(1, 6, size=(4, 4))
-    x = shares / shares.sum(axis=0)
-    assert row["model-fv"] == f"{divisible.fs_welfare(a, x, 0.3, 0.2):.6f}"
+    _, csv_path, runs = two_point_sweep
+    for row, params in zip(_rows(csv_path), runs, strict=True):
+        n = params["n"]
+        rng = np.random.default_rng(params["seed"])
+        a = rng.integers(0, 10, size=(n, 4)).astype(float)
+        shares = rng.integers(1, 6, size=(n, 4))
+        x = shares / shares.sum(axis=0)
+        assert row["model-fv"] == f"{divisible.fs_welfare(a, x, 0.3, 0.2):.6f}"
 
 
 def test_sweep_figures_never_touch_the_committed_figures(two_point_sweep):
@@ -69,16 +70,26 @@ def test_rerun_skips_runs_already_done(two_point_sweep):
 
 
 def test_a_failed_run_is_reported_and_the_others_go_on(tmp_path):
-    # n = 1 violates fairlib's validation (the model needs two agents): that run fails, the other succeeds
-    csv_path = sweep.run_sweep(MODEL, [{"n": 1}, {"n": 2}], jobs=2, out_dir=tmp_path, progress=False)
+    # n = 1 violates fairlib's validation (the model needs two agents):
+    # that run fails, the other succeeds
+    csv_path = sweep.run_sweep(
+        MODEL, [{"n": 1}, {"n": 2}], jobs=2, out_dir=tmp_path, progress=False
+    )
     rows = {r["n"]: r for r in _rows(csv_path)}
     assert rows["1"]["status"] == "failed" and "ValueError" in rows["1"]["error"]
     assert rows["2"]["status"] == "ok"
-    assert not list((tmp_path / "runs").glob("*.json")) == []  # the successful run is recorded as done
+    # only the successful run is recorded as done, so a rerun retries the failed one
+    done = [json.loads(p.read_text()) for p in (tmp_path / "runs").glob("*.json")]
+    assert [(r["params"], r["status"]) for r in done] == [({"n": 2}, "ok")]
+    assert rows["1"]["run_id"] not in {r["run_id"] for r in done}
 
 
 def test_unknown_parameter_is_refused_with_the_list_of_parameters(tmp_path):
-    with pytest.raises(ValueError, match=r"unknown parameter\(s\) agents .*its parameters are: n, m, alpha, beta, seed"):
+    with pytest.raises(
+        ValueError,
+        match=r"unknown parameter\(s\) agents .*"
+        r"its parameters are: n, m, alpha, beta, seed",
+    ):
         sweep.run_sweep(MODEL, [{"agents": 3}], out_dir=tmp_path, progress=False)
 
 
@@ -105,18 +116,49 @@ def test_notebook_without_parameters_cell_is_refused(tmp_path):
 
 def test_cli_refuses_unknown_parameter_with_a_clear_message(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "fairlib.sweep", str(MODEL), "-p", "agents", "3", "--out", str(tmp_path)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "fairlib.sweep",
+            str(MODEL),
+            "-p",
+            "agents",
+            "3",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
-    assert "unknown parameter(s) agents" in proc.stderr and "n, m, alpha, beta, seed" in proc.stderr
+    assert (
+        "unknown parameter(s) agents" in proc.stderr
+        and "n, m, alpha, beta, seed" in proc.stderr
+    )
 
 
 def test_cli_parses_literals_and_reports(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "fairlib.sweep", str(MODEL), "-p", "alpha", "0.25", "-p", "m", "3",
-         "--out", str(tmp_path), "--no-progress", "-j", "1"],
-        capture_output=True, text=True, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "fairlib.sweep",
+            str(MODEL),
+            "-p",
+            "alpha",
+            "0.25",
+            "-p",
+            "m",
+            "3",
+            "--out",
+            str(tmp_path),
+            "--no-progress",
+            "-j",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
     assert "1 of 1 runs ok" in proc.stdout

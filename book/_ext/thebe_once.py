@@ -6,6 +6,7 @@ build; pages then declare the constant twice and the browser reports
 "Identifier 'THEBE_JS_URL' has already been declared".  This extension drops
 the repeated copies when each page is rendered.
 """
+
 from __future__ import annotations
 
 
@@ -16,7 +17,10 @@ def _dedupe(app, pagename, templatename, context, doctree):
     seen, unique = set(), []
     for js in scripts:
         # the same inline script is registered once with filename None and once with ""
-        key = (getattr(js, "filename", None) or "", tuple(sorted(getattr(js, "attributes", {}).items())))
+        key = (
+            getattr(js, "filename", None) or "",
+            tuple(sorted(getattr(js, "attributes", {}).items())),
+        )
         if key in seen:
             continue
         seen.add(key)

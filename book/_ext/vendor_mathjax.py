@@ -6,6 +6,7 @@ the pinned PyPI package ``django-static-mathjax`` (static files only, no
 dependencies); this extension copies its ``es5`` build into
 ``_build/html/_static/mathjax`` and points Sphinx's ``mathjax_path`` at it.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -18,7 +19,9 @@ ENTRY = "tex-mml-chtml.js"
 def _source() -> Path:
     root = Path(str(files("mathjax"))) / "static" / "mathjax" / "es5"
     if not (root / ENTRY).is_file():
-        raise RuntimeError(f"MathJax not found at {root}; install the pinned 'django-static-mathjax'")
+        raise RuntimeError(
+            f"MathJax not found at {root}; install the pinned 'django-static-mathjax'"
+        )
     return root
 
 
@@ -28,8 +31,15 @@ def _copy(app, exception):
     src, dest = _source(), Path(app.outdir) / "_static" / "mathjax"
     if dest.exists():
         shutil.rmtree(dest)
-    # the single combined component we load, plus what it loads on demand (fonts, input/ui/a11y/sre extensions)
-    shutil.copytree(src, dest, ignore=lambda d, names: [n for n in names if Path(d) == src and n.endswith(".js") and n != ENTRY])
+    # the single combined component we load, plus what it loads on demand
+    # (fonts, input/ui/a11y/sre extensions)
+    shutil.copytree(
+        src,
+        dest,
+        ignore=lambda d, names: [
+            n for n in names if Path(d) == src and n.endswith(".js") and n != ENTRY
+        ],
+    )
 
 
 def _point_at_local(app, config):

@@ -6,7 +6,11 @@ browser download) and fails unless, on every page:
 
 - the browser console shows no error and no uncaught exception;
 - no same-origin request fails (scripts, styles, fonts, images);
-- MathJax rendered every math element, none with a MathJax error (`mjx-merror`), and no raw ``$$`` is left in the text;
+- MathJax rendered every math element, none with a MathJax error
+  (`mjx-merror`), and no raw ``$$`` is left in the text;
+- no display formula or code block is clipped: each lies inside the content
+  column or in a scroll box that does, and nothing starts left of what can be
+  scrolled to (``page_info.js``);
 - every image loaded (``naturalWidth > 0``);
 - every internal link resolves: the target file exists and, with a fragment,
   the target page has an element with that id.
@@ -15,6 +19,7 @@ It also saves a screenshot of a theorem page under the screenshot directory.
 
 Usage: python tests/browser/check_site.py _build/html [--chromium /usr/bin/chromium]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,14 +32,28 @@ import threading
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+PAGE_INFO_JS = (Path(__file__).parent / "page_info.js").read_text()
+
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
 ]
-SCREENSHOT_PAGES = ["notebooks/paper_a_lemma_3_1.html", "notebooks/paper_b_theorem_1.html",
-                    "notebooks/paper_a_model.html"]
-REDIRECT = re.compile(r'<meta[^>]+http-equiv="refresh"[^>]+url=([^"\s>]+)', re.IGNORECASE)
+SCREENSHOT_PAGES = [
+    "notebooks/paper_a_lemma_3_1.html",
+    "notebooks/paper_b_theorem_1.html",
+    "notebooks/paper_a_model.html",
+]
+REDIRECT = re.compile(
+    r'<meta[^>]+http-equiv="refresh"[^>]+url=([^"\s>]+)', re.IGNORECASE
+)
 SKIP_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static"}
 
 
@@ -49,7 +68,7 @@ class _Ids(html.parser.HTMLParser):
                 self.ids.add(value)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ids_of(path: Path) -> frozenset[str]:
     parser = _Ids()
     parser.feed(path.read_text(encoding="utf-8", errors="replace"))
@@ -81,7 +100,11 @@ def pages(root: Path) -> list[Path]:
 def check_link(root: Path, page: Path, href: str) -> str | None:
     """Return a problem description for an internal link, or None if it resolves."""
     parts = urlsplit(href)
-    if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")):
+    if (
+        parts.scheme
+        or parts.netloc
+        or href.startswith(("mailto:", "javascript:", "data:"))
+    ):
         return None  # external: not checked (no network here)
     base = "/" + page.as_posix()
     target = urlsplit(urljoin(base, href))
@@ -124,8 +147,10 @@ def main(argv=None) -> int:
         browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         for rel in all_pages:
-            refresh = REDIRECT.search((root / rel).read_text(encoding="utf-8", errors="replace"))
-            if refresh:  # a redirect stub (index.html -> the root page): check its target, don't render it
+            refresh = REDIRECT.search(
+                (root / rel).read_text(encoding="utf-8", errors="replace")
+            )
+            if refresh:  # a redirect stub (index.html -> root page): check its target
                 checked_links += 1
                 problem = check_link(root, rel, refresh.group(1))
                 if problem:
@@ -133,40 +158,79 @@ def main(argv=None) -> int:
                 continue
             page = context.new_page()
             errs: list[str] = []
-            page.on("console", lambda m, errs=errs: errs.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-            page.on("pageerror", lambda e, errs=errs: errs.append(f"uncaught exception: {e}"))
-            page.on("response", lambda r, errs=errs: errs.append(f"HTTP {r.status}: {r.url}")
-                    if r.status >= 400 and r.url.startswith(origin) else None)
-            page.on("request", lambda r: external.add(r.url.split("?")[0]) if not r.url.startswith((origin, "data:")) else None)
-            page.on("requestfailed", lambda r, errs=errs: errs.append(f"request failed: {r.url} ({r.failure})")
-                    if r.url.startswith(origin) else None)
-            page.goto(f"{origin}/{rel.as_posix()}", wait_until="load", timeout=args.timeout * 1000)
+            page.on(
+                "console",
+                lambda m, errs=errs: (
+                    errs.append(f"console {m.type}: {m.text}")
+                    if m.type == "error"
+                    else None
+                ),
+            )
+            page.on(
+                "pageerror",
+                lambda e, errs=errs: errs.append(f"uncaught exception: {e}"),
+            )
+            page.on(
+                "response",
+                lambda r, errs=errs: (
+                    errs.append(f"HTTP {r.status}: {r.url}")
+                    if r.status >= 400 and r.url.startswith(origin)
+                    else None
+                ),
+            )
+            page.on(
+                "request",
+                lambda r: (
+                    external.add(r.url.split("?")[0])
+                    if not r.url.startswith((origin, "data:"))
+                    else None
+                ),
+            )
+            page.on(
+                "requestfailed",
+                lambda r, errs=errs: (
+                    errs.append(f"request failed: {r.url} ({r.failure})")
+                    if r.url.startswith(origin)
+                    else None
+                ),
+            )
+            page.goto(
+                f"{origin}/{rel.as_posix()}",
+                wait_until="load",
+                timeout=args.timeout * 1000,
+            )
             has_math = page.evaluate("() => document.querySelectorAll('.math').length")
-            mathjax_loaded = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
+            mathjax_loaded = page.evaluate(
+                "() => !!document.querySelector('script[src*=\"mathjax\"]')"
+            )
             if has_math and not mathjax_loaded:
-                errs.append(f"{has_math} math element(s) but the page does not load MathJax (math in a title "
-                            "shown in the navigation of a page without math of its own?)")
+                errs.append(
+                    f"{has_math} math element(s) but the page does not load MathJax "
+                    "(math in a title shown in the navigation of a page without "
+                    "math of its own?)"
+                )
             elif has_math:
-                page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                                       timeout=args.timeout * 1000)
+                page.wait_for_function(
+                    "() => window.MathJax && MathJax.startup "
+                    "&& MathJax.startup.promise",
+                    timeout=args.timeout * 1000,
+                )
                 page.evaluate("() => MathJax.startup.promise")
-            page.wait_for_function("() => document.readyState === 'complete' && [...document.images].every(i => i.complete)",
-                                   timeout=args.timeout * 1000)
-            info = page.evaluate("""() => {
-                const math = [...document.querySelectorAll('.math')];
-                const unrendered = math.filter(e => !e.querySelector('mjx-container') && !e.closest('mjx-container'));
-                const imgs = [...document.images];
-                const broken = imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
-                const text = document.body.innerText;
-                const hrefs = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
-                const merrors = [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error') || e.textContent);
-                return {nmath: math.length, unrendered: unrendered.map(e => e.textContent.slice(0, 60)), merrors,
-                        nimg: imgs.length, broken, rawdollar: text.includes('$$'), hrefs};
-            }""")
+            page.wait_for_function(
+                "() => document.readyState === 'complete' "
+                "&& [...document.images].every(i => i.complete)",
+                timeout=args.timeout * 1000,
+            )
+            info = page.evaluate(PAGE_INFO_JS)
             n_math += info["nmath"]
             n_img += info["nimg"]
             if info["unrendered"]:
-                errs.append(f"{len(info['unrendered'])} math element(s) not rendered by MathJax, e.g. {info['unrendered'][0]!r}")
+                errs.append(
+                    f"{len(info['unrendered'])} math element(s) not rendered by "
+                    f"MathJax, e.g. {info['unrendered'][0]!r}"
+                )
+            for msg in info["clipped"]:
+                errs.append(f"clipped: {msg}")
             for msg in info["merrors"]:
                 errs.append(f"MathJax error in a formula: {msg}")
             if info["rawdollar"]:
@@ -188,9 +252,14 @@ def main(argv=None) -> int:
     server.shutdown()
 
     if not shot.is_file():
-        problems.setdefault("(screenshot)", []).append(f"no theorem page among {SCREENSHOT_PAGES} was found")
-    print(f"browser check: {len(all_pages)} pages, {n_math} math elements, {n_img} images, "
-          f"{checked_links} links checked; screenshot {shot}")
+        problems.setdefault("(screenshot)", []).append(
+            f"no theorem page among {SCREENSHOT_PAGES} was found"
+        )
+    print(
+        f"browser check: {len(all_pages)} pages, {n_math} math elements, "
+        f"{n_img} images, "
+        f"{checked_links} links checked; screenshot {shot}"
+    )
     for url in sorted(external):
         print(f"  note: a page requested the external resource {url}")
     for rel, errs in problems.items():

@@ -1,15 +1,17 @@
-"""Tests for fairlib.cardinality (Paper B: the utilitarian price of cardinality)."""
+"""fairlib.cardinality.solve: utilitarian and cardinal optima (Paper B, Props. 1–2)."""
+
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from fairlib import cardinality as C
+from fairlib.cardinality._assignment import certify
+from fairlib.cardinality._instance import scaled_integers
 
 SETTINGS = settings(deadline=None, derandomize=True, max_examples=60)
 METHODS = ["flow", "assignment"]
@@ -22,20 +24,29 @@ METHODS = ["flow", "assignment"]
 def instances(draw, exact=False, max_n=3, max_m=6, with_categories=False):
     n = draw(st.integers(1, max_n))
     m = draw(st.integers(1, max_m))
-    while n ** m > 729:
+    while n**m > 729:
         m -= 1
     # small integer weights make ties frequent; every row gets a positive entry
-    w = np.array(draw(st.lists(st.integers(0, 4), min_size=n * m, max_size=n * m)), dtype=int).reshape(n, m)
+    w = np.array(
+        draw(st.lists(st.integers(0, 4), min_size=n * m, max_size=n * m)), dtype=int
+    ).reshape(n, m)
     w[np.arange(n), draw(st.lists(st.integers(0, m - 1), min_size=n, max_size=n))] += 1
     if exact:
-        u = np.array([[Fraction(int(x), int(row.sum())) for x in row] for row in w], dtype=object)
+        u = np.array(
+            [[Fraction(int(x), int(row.sum())) for x in row] for row in w], dtype=object
+        )
     else:
         u = w / w.sum(axis=1, keepdims=True)
     if with_categories:
         c = draw(st.integers(1, 3))
-        cats = np.array(draw(st.lists(st.integers(0, c - 1), min_size=m, max_size=m)), dtype=int)
+        cats = np.array(
+            draw(st.lists(st.integers(0, c - 1), min_size=m, max_size=m)), dtype=int
+        )
         sizes = np.bincount(cats, minlength=c)
-        k = [draw(st.integers(max(1, -(-int(s) // n)), max(1, int(s)) + 1)) for s in sizes]
+        k = [
+            draw(st.integers(max(1, -(-int(s) // n)), max(1, int(s)) + 1))
+            for s in sizes
+        ]
         return u, k, cats
     k = draw(st.integers(-(-m // n), m + 1))
     return u, k, None
@@ -80,7 +91,9 @@ def test_fast_paths_equal_lp_and_bruteforce(inst):
     assert_cardinal(lp_owner, u.shape[0], k)
     assert lp == pytest.approx(brute, abs=1e-9)
     for method in METHODS:
-        assert C.cardinal_optimum(u, k, method=method)[0] == pytest.approx(brute, abs=1e-9)
+        assert C.cardinal_optimum(u, k, method=method)[0] == pytest.approx(
+            brute, abs=1e-9
+        )
 
 
 @SETTINGS
@@ -112,8 +125,8 @@ def test_price_is_one_when_m_is_k_plus_1(inst):
     """At m = k + 1 some optimum is cardinal (Appendix A.1), below Theorem 1's bound."""
     u, _, _ = inst
     n, m = u.shape
-    if n >= 2 and m >= 2:
-        assert C.poc(u, m - 1) == 1
+    assume(n >= 2 and m >= 2)
+    assert C.poc(u, m - 1) == 1
 
 
 @SETTINGS
@@ -122,9 +135,9 @@ def test_exact_repair_from_any_start(inst):
     """The exact certificate repairs a deliberately poor cardinal start."""
     u, k, _ = inst
     n, m = u.shape
-    w, _ = C._scaled_integers(u)
-    start = np.resize(np.arange(n), m)[::-1].copy()   # round-robin, ignores utilities
-    fixed, _ = C._certify(w, start, k)
+    w, _ = scaled_integers(u)
+    start = np.resize(np.arange(n), m)[::-1].copy()  # round-robin, ignores utilities
+    fixed, _ = certify(w, start, k)
     assert_cardinal(fixed, n, k)
     assert welfare(u, fixed) == C.cardinal_optimum_bruteforce(u, k)[0]
 
@@ -138,13 +151,19 @@ def test_categories_decouple(inst):
     value, owner = C.cardinal_optimum(u, k, categories=cats)
     assert_cardinal(owner, n, k, cats)
     parts = sum(
-        (C.cardinal_optimum(u[:, cats == j], k[j], normalized=False)[0] for j in range(len(k)) if (cats == j).any()),
+        (
+            C.cardinal_optimum(u[:, cats == j], k[j], normalized=False)[0]
+            for j in range(len(k))
+            if (cats == j).any()
+        ),
         Fraction(0),
     )
     assert value == parts == C.cardinal_optimum_bruteforce(u, k, categories=cats)[0]
     lists = [list(np.flatnonzero(cats == j)) for j in range(len(k))]
     assert C.cardinal_optimum(u, k, categories=lists)[0] == value
-    assert C.cardinal_optimum_lp(u, k, categories=cats)[0] == value  # exact evaluation of a TU vertex
+    assert (
+        C.cardinal_optimum_lp(u, k, categories=cats)[0] == value
+    )  # exact evaluation of a TU vertex
 
 
 # ----------------------------------------------------------------------------
@@ -177,74 +196,19 @@ def test_cvxpy_formulation_agrees():
 
 
 # ----------------------------------------------------------------------------
-# the paper's constructions
-# ----------------------------------------------------------------------------
-@pytest.mark.parametrize("k, c", [(1, 2), (1, 3), (2, 2), (3, 2), (2, 3), (1, 5)])
-def test_lemma1_ratio_is_exactly_the_bound(k, c):
-    u = C.lemma1_instance(k, c)
-    m = k * (c * c - 1) + 1
-    assert u.shape == (c * c, m)
-    assert all(sum(row) == 1 for row in u)
-    ratio = C.poc(u, k)
-    assert ratio == Fraction(c + 1, 2)
-    assert float(ratio) == pytest.approx(C.utilitarian_poc_bound(m, k), abs=1e-12)
-    assert C.utilitarian_optimum(u)[0] == c
-    assert C.cardinal_optimum(u, k)[0] == Fraction(2 * c, c + 1)
-    assert C.poc(C.lemma1_instance(k, c, n=c * c + 2), k) == Fraction(c + 1, 2)
-
-
-LEMMA2_GRID = [(m, k) for k in range(1, 5) for m in range(k + 2, 8 * k + 12)]
-
-
-@pytest.mark.parametrize("variant", ["appendix", "main"])
-def test_lemma2_closed_form_equals_solved_ratio(variant):
-    for m, k in LEMMA2_GRID:
-        u = C.lemma2_instance(m, k, variant=variant)
-        assert u.shape[1] == m and u.shape[0] * k >= m
-        assert all(sum(row) == 1 for row in u)
-        solved = C.poc(u, k)
-        assert solved == C.lemma2_lower_bound(m, k, variant=variant), (m, k)
-        bound = C.utilitarian_poc_bound(m, k)
-        # Lemma 2: within an additive 1 of Theorem 1's bound; never above it
-        assert bound - 1 - 1e-12 <= float(solved) <= bound + 1e-12, (m, k)
-
-
-def test_lemma2_main_variant_at_least_appendix_and_lemma1_case():
-    for m, k in LEMMA2_GRID:
-        assert C.lemma2_lower_bound(m, k, "main") >= C.lemma2_lower_bound(m, k)
-    for k, c in [(1, 2), (2, 3), (3, 2)]:
-        m = k * (c * c - 1) + 1
-        assert C.lemma2_lower_bound(m, k) == Fraction(c + 1, 2)
-        assert np.array_equal(C.lemma2_instance(m, k), C.lemma1_instance(k, c))
-
-
-def test_lemma2_bound_gap_large_grid():
-    """Lemma 2's claim (closed form >= bound - 1) on a larger grid, closed form only."""
-    worst = 0.0
-    for k in range(1, 30):
-        for m in range(k + 2, 600, 7):
-            worst = max(worst, C.utilitarian_poc_bound(m, k) - float(C.lemma2_lower_bound(m, k)))
-    assert 0 <= worst <= 1
-
-
-def test_utilitarian_poc_bound_values():
-    assert C.utilitarian_poc_bound(3, 5) == 1.0
-    assert C.utilitarian_poc_bound(5, 5) == 1.0
-    assert C.utilitarian_poc_bound(4, 1) == pytest.approx(1.5)        # m = k(c^2-1)+1, c = 2
-    assert C.utilitarian_poc_bound(17, 2) == pytest.approx(2.0)       # c = 3
-    assert C.utilitarian_poc_bound(np.int64(9), 1) == pytest.approx(0.5 * (1 + math.sqrt(9)))
-
-
-# ----------------------------------------------------------------------------
 # exact certification on inputs that fool floating point
 # ----------------------------------------------------------------------------
 @pytest.mark.parametrize("method", METHODS)
 def test_exact_path_resolves_float_ties(method):
-    eps = Fraction(1, 10 ** 30)  # invisible in float64: the float solve sees three-way ties
+    eps = Fraction(
+        1, 10**30
+    )  # invisible in float64: the float solve sees three-way ties
     third = Fraction(1, 3)
-    u = np.array([[third + eps, third - eps, third], [third, third, third]], dtype=object)
+    u = np.array(
+        [[third + eps, third - eps, third], [third, third, third]], dtype=object
+    )
     value, owner = C.cardinal_optimum(u, 2, method=method)
-    assert value == 1 + eps                 # agent 0 must get item 0 and not item 1
+    assert value == 1 + eps  # agent 0 must get item 0 and not item 1
     assert owner[0] == 0 and owner[1] == 1
     assert C.poc(u, 2) == Fraction(1 + eps) / (1 + eps)
     assert C.cardinal_optimum_bruteforce(u, 2)[0] == 1 + eps
@@ -253,20 +217,23 @@ def test_exact_path_resolves_float_ties(method):
 def test_exact_path_many_near_ties():
     rng = np.random.default_rng(3)
     n, m, k = 4, 8, 2
-    eps = Fraction(1, 10 ** 25)
+    eps = Fraction(1, 10**25)
     base = Fraction(1, m)
     u = np.empty((n, m), dtype=object)
     for i in range(n):
         d = rng.integers(-3, 4, size=m)
-        d[-1] -= d.sum()                    # rows still sum to exactly 1
+        d[-1] -= d.sum()  # rows still sum to exactly 1
         u[i] = [base + int(x) * eps for x in d]
     value, owner = C.cardinal_optimum(u, k)
     assert value == C.cardinal_optimum_bruteforce(u, k)[0]
-    assert value > 1                        # only the eps-perturbations separate allocations
+    assert value > 1  # only the eps-perturbations separate allocations
 
 
 def test_utilitarian_optimum_tie_break_and_exact():
-    u = np.array([[Fraction(1, 2), Fraction(1, 2)], [Fraction(1, 2), Fraction(1, 2)]], dtype=object)
+    u = np.array(
+        [[Fraction(1, 2), Fraction(1, 2)], [Fraction(1, 2), Fraction(1, 2)]],
+        dtype=object,
+    )
     value, owner = C.utilitarian_optimum(u)
     assert value == 1 and isinstance(value, Fraction)
     assert list(owner) == [0, 0]
@@ -292,33 +259,35 @@ U2 = np.array([[0.5, 0.5, 0.0], [0.2, 0.3, 0.5]])
     [
         (lambda: C.cardinal_optimum(np.array([[0.5, 0.6, 0.0]]), 3), "u"),
         (lambda: C.cardinal_optimum(np.array([[1.2, -0.2]]), 2, normalized=False), "u"),
-        (lambda: C.cardinal_optimum(np.array([[np.nan, 1.0]]), 2, normalized=False), "u"),
+        (
+            lambda: C.cardinal_optimum(np.array([[np.nan, 1.0]]), 2, normalized=False),
+            "u",
+        ),
         (lambda: C.cardinal_optimum(np.array([0.5, 0.5]), 2), "u"),
         (lambda: C.cardinal_optimum(U2, 0), "k"),
         (lambda: C.cardinal_optimum(U2, 1.5), "k"),
         (lambda: C.cardinal_optimum(U2, True), "k"),
-        (lambda: C.cardinal_optimum(U2, 1), "k"),                      # n k = 2 < m = 3
-        (lambda: C.cardinal_optimum(U2, [1, 2], categories=[0, 0, 0]), "k"),  # one cap per category
+        (lambda: C.cardinal_optimum(U2, 1), "k"),  # n k = 2 < m = 3
+        (
+            lambda: C.cardinal_optimum(U2, [1, 2], categories=[0, 0, 0]),
+            "k",
+        ),  # one cap per category
         (lambda: C.cardinal_optimum(U2, 2, categories=[0, 1]), "categories"),
         (lambda: C.cardinal_optimum(U2, 2, categories=[[0, 1], [1, 2]]), "categories"),
         (lambda: C.cardinal_optimum(U2, 2, categories=[0.0, 1.0, 1.0]), "categories"),
         (lambda: C.cardinal_optimum(U2, [2, 2, 2], categories=[[0], [1, 2]]), "k"),
         (lambda: C.cardinal_optimum(U2, [2, 2], categories=[0, 1, 2]), "categories"),
-        (lambda: C.cardinal_optimum(np.ones((2, 3)) / 3, [1, 1], categories=[[0, 1, 2], []]), "k"),
+        (
+            lambda: C.cardinal_optimum(
+                np.ones((2, 3)) / 3, [1, 1], categories=[[0, 1, 2], []]
+            ),
+            "k",
+        ),
         (lambda: C.cardinal_optimum(U2, 2, method="hungarian"), "method"),
         (lambda: C.cardinal_optimum_bruteforce(np.full((4, 10), 0.1), 3), "u"),
         (lambda: C.cardinal_optimum_lp(U2, 1), "k"),
         (lambda: C.poc(np.array([[0.5, 0.6]]), 2), "u"),
         (lambda: C.utilitarian_optimum(np.array([[0.5, 0.6]])), "u"),
-        (lambda: C.utilitarian_poc_bound(0, 1), "m"),
-        (lambda: C.utilitarian_poc_bound(3, 0), "k"),
-        (lambda: C.lemma1_instance(1, 1), "c"),
-        (lambda: C.lemma1_instance(0, 2), "k"),
-        (lambda: C.lemma1_instance(1, 2, n=3), "n"),
-        (lambda: C.lemma2_instance(3, 2), "m"),
-        (lambda: C.lemma2_instance(10, 2, n=2), "n"),
-        (lambda: C.lemma2_instance(10, 2, variant="body"), "variant"),
-        (lambda: C.lemma2_lower_bound(10, 0), "k"),
     ],
 )
 def test_bad_input_raises_value_error_naming_argument(call, match):
@@ -331,3 +300,37 @@ def test_fraction_normalization_checked_exactly():
     with pytest.raises(ValueError, match="u"):
         C.cardinal_optimum(u, 3)
     assert C.cardinal_optimum(u, 3, normalized=False)[0] == Fraction(11, 12)
+
+
+# ----------------------------------------------------------------------------
+# the result convention: CardinalOptimum(value, owner), a NamedTuple
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "solve",
+    [
+        lambda u, k: C.utilitarian_optimum(u),
+        lambda u, k: C.cardinal_optimum(u, k),
+        lambda u, k: C.cardinal_optimum(u, k, method="assignment"),
+        C.cardinal_optimum_lp,
+        C.cardinal_optimum_cvxpy,
+        C.cardinal_optimum_bruteforce,
+    ],
+)
+def test_every_optimum_is_a_cardinal_optimum_named_tuple(solve):
+    u = np.array([[0.5, 0.25, 0.25, 0.0], [0.1, 0.2, 0.3, 0.4]])
+    res = solve(u, 2)
+    assert isinstance(res, C.CardinalOptimum) and isinstance(res, tuple)
+    value, owner = res  # tuple unpacking keeps working
+    assert res[0] == res.value == value and res[1] is res.owner is owner
+    assert res._fields == ("value", "owner") and len(res) == 2
+    assert owner.dtype.kind == "i" and owner.shape == (4,)
+    assert value == pytest.approx(u[owner, np.arange(4)].sum(), abs=1e-12)
+
+
+def test_poc_is_the_ratio_of_the_two_optima():
+    u = C.lemma1_instance(1, 2)  # Paper B, Lemma 1: ratio (c + 1)/2 = 3/2
+    top = C.utilitarian_optimum(u).value
+    card = C.cardinal_optimum(u, 1).value
+    assert C.poc(u, 1) == top / card == Fraction(3, 2)
+    with pytest.raises(ValueError, match="undefined"):
+        C.poc(np.zeros((2, 2)), 1, normalized=False)
