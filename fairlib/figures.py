@@ -1,10 +1,12 @@
 """Deterministic, citable figures (house style after showyourwork).
 
 A figure is the product of a notebook cell at a commit.  :func:`save_figure`
-writes ``figures/<label>.svg`` and ``figures/<label>.pdf`` byte-for-byte
-reproducibly (fixed style, fixed SVG hash salt, no date metadata, white face
-colour).  :func:`cite_figure` returns the "Cite this figure" block shown under
-the figure on its page.
+writes ``<label>.svg`` and ``<label>.pdf`` byte-for-byte reproducibly (fixed
+style, fixed SVG hash salt, no date metadata, white face colour) and, with its
+metadata, ``<label>.json``: its one name ("Figure B2"), title, the paper figure
+it redraws, the notebook and the parameters.  The book's ``figure_cite``
+extension and figure index read that file; :func:`figure_bibtex` is the BibTeX
+entry they show, with the version and the commit the book was built from.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ __all__ = [
     "STYLE",
     "style",
     "save_figure",
-    "cite_figure",
     "figures_dir",
     "format_params",
     "figure_name",
@@ -244,57 +245,3 @@ def figure_bibtex(meta: dict, *, version: str, commit: str) -> str:
             "}",
         ]
     )
-
-
-class _Markdown:
-    """Minimal rich-display object: MyST for myst-nb, plain text elsewhere."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def _repr_markdown_(self) -> str:
-        return self.text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-def cite_figure(
-    label: str, notebook: str, params: dict, *, title: str | None = None
-) -> _Markdown:
-    """The "Cite this figure" block for a figure of the companion.
-
-    Parameters
-    ----------
-    label : str
-        The figure label (as passed to :func:`save_figure`).
-    notebook : str
-        Notebook file name that makes the figure, e.g. ``"paper_a_model.ipynb"``.
-    params : dict
-        The notebook parameters the figure was made with.
-    title : str, optional
-        Short description used in the BibTeX title.
-    """
-    _check_label(label)
-    if not isinstance(notebook, str) or not notebook.endswith(".ipynb"):
-        raise ValueError(f"notebook must be a .ipynb file name, got {notebook!r}")
-    page = Path(notebook).with_suffix(".html").name
-    url = f"{_meta.BOOK_URL}notebooks/{page}#{label}"
-    key = f"{_meta.CITATION_KEY}:{label}"
-    what = title or label
-    bib = "\n".join(
-        [
-            f"@misc{{{key},",
-            f"  title        = {{{{Figure {label}}}: {what}}},",
-            f"  note         = {{In: {_meta.TITLE}. "
-            f"Made by notebooks/{notebook} with {format_params(params)}}},",
-            f"  howpublished = {{\\url{{{url}}}}},",
-            f"  crossref     = {{{_meta.CITATION_KEY}}},",
-            "}",
-        ]
-    )
-    text = (
-        f"````{{admonition}} Cite this figure ({label})\n:class: tip dropdown\n"
-        f"```bibtex\n{bib}\n```\n````\n"
-    )
-    return _Markdown(text)

@@ -1,7 +1,6 @@
 """fairlib.figures: deterministic files, validated labels, citable blocks."""
 
 import hashlib
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +11,11 @@ import pytest
 from fairlib import _meta
 from fairlib.figures import (
     STYLE,
-    cite_figure,
+    figure_bibtex,
+    figure_name,
     figures_dir,
     format_params,
+    load_metadata,
     save_figure,
     style,
 )
@@ -96,26 +97,61 @@ def test_non_figure_is_refused(tmp_path):
         save_figure("not a figure", "test-fig", directory=tmp_path)
 
 
-def test_cite_block_names_label_notebook_parameters_and_anchor():
-    block = cite_figure(
-        "paper-a-fig-1",
-        "paper_a_lemma_3_1.ipynb",
-        {"seed": 0, "m": 5},
-        title="Loss per item",
+def test_metadata_sidecar_and_bibtex_carry_name_version_commit_and_url(tmp_path):
+    fig = _draw()
+    paths = save_figure(
+        fig,
+        "figure-b2",
+        directory=tmp_path,
+        title="gap of Lemma 2",
+        notebook="paper_b_lemma_2.ipynb",
+        params={"fig_m": 50},
+        redraws="Paper B, Fig. 2",
     )
-    text = block._repr_markdown_()
-    assert text.startswith("````{admonition} Cite this figure (paper-a-fig-1)")
-    assert f"@misc{{{_meta.CITATION_KEY}:paper-a-fig-1," in text
-    assert f"{_meta.BOOK_URL}notebooks/paper_a_lemma_3_1.html#paper-a-fig-1" in text
-    assert "notebooks/paper_a_lemma_3_1.ipynb with m=5, seed=0" in text
-    assert re.search(r"crossref\s*=\s*\{" + _meta.CITATION_KEY + r"\}", text)
+    plt.close(fig)
+    assert sorted(paths) == ["json", "pdf", "svg"]
+    (meta,) = load_metadata(tmp_path)
+    assert meta["name"] == "Figure B2" and meta["notebook"] == (
+        "notebooks/paper_b_lemma_2.ipynb"
+    )
+    bib = figure_bibtex(meta, version="9.9.9", commit="abc1234")
+    assert bib.startswith(f"@misc{{{_meta.CITATION_KEY}:figure-b2,")
+    assert "{Figure B2}: gap of Lemma 2 (Paper B, Fig. 2 redrawn)" in bib
+    assert "version 9.9.9, commit abc1234" in bib and "version      = {9.9.9}" in bib
+    assert f"{_meta.BOOK_URL}notebooks/paper_b_lemma_2.html#figure-b2" in bib
+    assert "with fig_m=50" in bib
 
 
-def test_cite_block_validates_arguments():
+def test_figure_names_and_metadata_are_validated(tmp_path):
+    assert figure_name("figure-x12") == "Figure X12"
+    for bad in ("paper-b-fig-2", "figure-c1", "figure-b0", "figure-b"):
+        with pytest.raises(ValueError, match="label must look like"):
+            figure_name(bad)
+    fig = _draw()
+    with pytest.raises(ValueError, match="title"):
+        save_figure(
+            fig,
+            "figure-x1",
+            directory=tmp_path,
+            title=" ",
+            notebook="a.ipynb",
+            params={},
+        )
     with pytest.raises(ValueError, match="notebook"):
-        cite_figure("paper-a-fig-1", "paper_a.py", {})
-    with pytest.raises(ValueError, match="params"):
-        cite_figure("paper-a-fig-1", "paper_a.ipynb", [("m", 1)])
+        save_figure(
+            fig, "figure-x1", directory=tmp_path, title="t", notebook="a.py", params={}
+        )
+    with pytest.raises(ValueError, match="redraws"):
+        save_figure(
+            fig,
+            "figure-x1",
+            directory=tmp_path,
+            title="t",
+            notebook="a.ipynb",
+            params={},
+            redraws="Fig. 2",
+        )
+    plt.close(fig)
 
 
 def test_format_params_is_sorted_and_stable():

@@ -205,15 +205,24 @@ def test_notebook_contract(nb_path):
 
 
 def test_figure_index_lists_exactly_the_committed_figures():
+    from fairlib.figures import figure_name, load_metadata
+
     stems_svg = {p.stem for p in (ROOT / "figures").glob("*.svg")}
     stems_pdf = {p.stem for p in (ROOT / "figures").glob("*.pdf")}
+    stems_json = {p.stem for p in (ROOT / "figures").glob("*.json")}
     assert stems_svg == stems_pdf, "every figure needs both .svg and .pdf"
+    assert stems_svg == stems_json, "every figure needs its metadata (save_figure)"
+    # the index (book/figures.md) is rendered from this metadata, one entry each
     index = (ROOT / "book" / "figures.md").read_text()
-    listed = set(re.findall(r"\{ref\}`([a-z0-9-]+)`", index))
-    assert listed == stems_svg
-    for label in stems_svg:  # each figure is shown under its own label somewhere
-        shown = [nb for nb in NOTEBOOKS if f":name: {label}" in nb.read_text()]
-        assert shown, f"figure {label} is not shown with :name: {label} in any notebook"
+    assert 'load_metadata(repo_path("figures"))' in index
+    metas = load_metadata(ROOT / "figures")
+    assert {m["label"] for m in metas} == stems_svg
+    for meta in metas:  # one name, and shown under it on the notebook that draws it
+        label = meta["label"]
+        assert meta["name"] == figure_name(label)
+        source = (ROOT / meta["notebook"]).read_text()
+        assert f":name: {label}" in source, f"{label} is not shown on its notebook"
+        assert f"**{meta['name']}** —" in source, f"{label}: caption without its name"
 
 
 def test_ci_runs_make_test_and_nothing_narrower():

@@ -58,7 +58,7 @@ def test_sweep_values_match_a_direct_computation(two_point_sweep):
 def test_sweep_figures_never_touch_the_committed_figures(two_point_sweep):
     out, _, _ = two_point_sweep
     made = sorted(p.name for p in (out / "runs").glob("*-figures/*"))
-    assert "paper-a-model-values.svg" in made
+    assert "figure-x1.svg" in made
 
 
 def test_rerun_skips_runs_already_done(two_point_sweep):
