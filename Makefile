@@ -12,12 +12,13 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv book book-strict test lint unit nbval figures-check browser chromium bench dist lock clean
+.PHONY: help venv book book-strict test lint unit nbval figures-check browser chromium bench dist lock clean atlas atlas-n atlas-big
 
 help:
 	@echo "make book   - build the HTML book into _build/html (creates .venv first)"
 	@echo "make test   - unit/property tests, strict nbval, figure check, zero-warning build, browser check"
 	@echo "make bench  - run the benchmarks (figures for book/performance.md)"
+	@echo "make atlas  - recompute the exact price-of-cardinality atlas, m <= 30 (Dask; SCHEDULER=tcp://HOST:PORT for a cluster)"
 	@echo "make dist   - release archive of the built book, figures/, data/, CITATION.cff (after make book)"
 
 $(STAMP): requirements-lock.txt pyproject.toml
@@ -100,6 +101,16 @@ dist:
 	  -C _build/dist -cf - $(DIST) | gzip -n > _build/dist/$(DIST).tar.gz
 	rm -rf _build/dist/$(DIST)
 	@echo "wrote _build/dist/$(DIST).tar.gz"
+
+# The exact atlas (data/exact_poc_atlas*.csv) on Dask: a local cluster of all cores, or SCHEDULER=tcp://HOST:PORT.
+SCHEDULER ?=
+ATLAS_ARGS = $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+atlas: $(STAMP)
+	$(BIN)/python data/make_atlas.py $(ATLAS_ARGS)
+atlas-n: $(STAMP)
+	$(BIN)/python data/make_atlas.py --part n $(ATLAS_ARGS)
+atlas-big: $(STAMP)
+	$(BIN)/python data/exact_poc_atlas_big_run.py $(ATLAS_ARGS)   # 31 <= m <= 40, long: resumes where it stopped
 
 # Re-resolve the lock from requirements.in in a scratch venv.
 lock:

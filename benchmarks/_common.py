@@ -48,6 +48,7 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             versions[p] = None
     return {
+        **_machine_load(),
         "cpu": platform.processor() or platform.machine(),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
@@ -55,6 +56,28 @@ def machine() -> dict:
         "commit": commit,
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
     }
+
+
+def _machine_load() -> dict:
+    """CPU model, memory and load average (Linux; empty elsewhere).
+
+    The load average at the end of a run says how busy the machine was while
+    it ran: ratios measured in one run stay comparable, absolute times do not.
+    """
+    out = {}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                out["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                out["memory_gib"] = round(int(line.split()[1]) / 1024**2, 1)
+                break
+        out["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        pass
+    return out
 
 
 def write_results(name: str, rows: list[dict], summary: dict, command: str) -> Path:

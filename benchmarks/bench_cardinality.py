@@ -18,12 +18,32 @@ Each time is the best of ``REPEAT`` runs (``time.perf_counter``) after one
 warm-up call of every method on a tiny instance (imports, caches).  The
 welfare of every returned allocation is printed with its difference from the
 fast path's; the LP solvers stop at HiGHS's default tolerances (1e-7).
-Unless ``--quick``, the record goes to ``benchmarks/results/cardinality.json``.
+
+Then, at scale (``"scale"`` in the record): the fast path at n = 1000,
+m = 10 000, k = 10 (target <= 5 s) and at n = 500, m = 5000, where it must
+equal ``method="assignment"``.
+
+Peers (``"peers"`` in the record): fairpyx's ``utilitarian_matching`` (the
+fair-division library a user would reach for; networkx min-cost flow) against
+``cardinal_optimum`` on integer-valued instances, one and two categories,
+several sizes, values compared exactly, times in the same run.  fairpyx is not
+a project dependency: it runs in a scratch venv given by ``$FAIRPYX_PYTHON``
+(default ``/tmp/fairpyx-venv/bin/python``, made by ``python3.11 -m venv
+/tmp/fairpyx-venv && /tmp/fairpyx-venv/bin/pip install fairpyx``) through
+``benchmarks/_fairpyx_peer.py``; without it the peer rows are skipped with a
+note.  Unless ``--quick``, the record goes to
+``benchmarks/results/cardinality.json``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
 
 import numpy as np
 from _common import best_time, write_results
@@ -41,6 +61,21 @@ REPEAT = 3
 TARGET_SECONDS = 2.0
 TARGET_SPEEDUP = 10.0
 AGREE = 1e-6  # |USW difference| allowed: HiGHS tolerances are 1e-7
+SCALE = dict(n=1000, m=10_000, k=10)
+SCALE_EQUAL = dict(n=500, m=5000, k=10)
+SCALE_TARGET_SECONDS = 5.0
+FAIRPYX_PYTHON = os.environ.get("FAIRPYX_PYTHON", "/tmp/fairpyx-venv/bin/python")
+PEER_SCRIPT = Path(__file__).resolve().parent / "_fairpyx_peer.py"
+#: (n, m, caps per category); integer utilities 0..99, categories of equal size
+PEER_SIZES = [
+    (5, 30, (6,)),
+    (10, 100, (10,)),
+    (20, 400, (20,)),
+    (40, 1000, (25,)),
+    (10, 100, (5, 5)),
+    (20, 400, (10, 10)),
+]
+QUICK_PEER_SIZES = [(5, 30, (6,)), (6, 40, (4, 4))]
 
 METHODS = [
     ("flow", "cardinal_optimum (flow, default)", lambda u, k: cardinal_optimum(u, k)),
@@ -58,6 +93,120 @@ def instance(n: int, m: int, seed: int) -> np.ndarray:
     """Uniform random utilities with normalized rows (Paper B §2)."""
     u = np.random.default_rng(seed).random((n, m))
     return u / u.sum(axis=1, keepdims=True)
+
+
+def scale(quick: bool) -> tuple[list[dict], dict]:
+    """The fast path at scale; equal to the assignment method where both run."""
+    big = dict(n=50, m=500, k=10) if quick else SCALE
+    eq = dict(n=30, m=300, k=10) if quick else SCALE_EQUAL
+    rows = []
+    u = instance(big["n"], big["m"], SEED)
+    seconds, (value, owner) = best_time(lambda: cardinal_optimum(u, big["k"]), 1)
+    rows.append(dict(method="flow", **big, seconds=seconds, usw=float(value)))
+    u = instance(eq["n"], eq["m"], SEED)
+    t_flow, (v_flow, _) = best_time(lambda: cardinal_optimum(u, eq["k"]), 1)
+    t_lsa, (v_lsa, _) = best_time(
+        lambda: cardinal_optimum(u, eq["k"], method="assignment"), 1
+    )
+    rows += [
+        dict(method="flow", **eq, seconds=t_flow, usw=float(v_flow)),
+        dict(method="assignment", **eq, seconds=t_lsa, usw=float(v_lsa)),
+    ]
+    equal = abs(v_flow - v_lsa) <= 1e-9
+    print(
+        f"at scale: flow n={big['n']} m={big['m']} k={big['k']}: {seconds:.2f} s "
+        f"(target <= {SCALE_TARGET_SECONDS:g} s); n={eq['n']} m={eq['m']}: "
+        f"flow {t_flow:.2f} s, assignment {t_lsa:.2f} s, "
+        f"equal: {'yes' if equal else 'NO'} (|diff| {abs(v_flow - v_lsa):.1e})"
+    )
+    return rows, dict(
+        scale_seconds=seconds,
+        scale_target_seconds=SCALE_TARGET_SECONDS,
+        scale_target_met=seconds <= SCALE_TARGET_SECONDS,
+        scale_equals_assignment=bool(equal),
+    )
+
+
+def peers(quick: bool) -> tuple[list[dict], str]:
+    """fairpyx's utilitarian_matching vs cardinal_optimum, integer instances."""
+    if not Path(FAIRPYX_PYTHON).is_file():
+        note = (
+            f"fairpyx peer skipped: no interpreter with fairpyx at {FAIRPYX_PYTHON} "
+            "(set FAIRPYX_PYTHON)"
+        )
+        print(note)
+        return [], note
+    rng = np.random.default_rng(SEED)
+    cases = []
+    for n, m, caps in QUICK_PEER_SIZES if quick else PEER_SIZES:
+        u = rng.integers(0, 100, size=(n, m))
+        cats = np.repeat(np.arange(len(caps)), m // len(caps))
+        cases.append(dict(u=u.tolist(), k=list(caps), categories=cats.tolist()))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "instances.json"
+        path.write_text(json.dumps(cases))
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [FAIRPYX_PYTHON, str(PEER_SCRIPT), str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        wall = time.perf_counter() - t0
+    if out.returncode != 0:
+        raise RuntimeError(f"fairpyx peer failed: {out.stderr[-2000:]}")
+    theirs = json.loads(out.stdout)
+    version = subprocess.run(
+        [
+            FAIRPYX_PYTHON,
+            "-c",
+            "from importlib import metadata as m; "
+            "print(m.version('fairpyx'), m.version('networkx'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    rows = []
+    print(f"peer: fairpyx {version[0] if version else '?'} utilitarian_matching")
+    print(
+        f"{'n':>4}{'m':>6}{'caps':>10}{'ours [s]':>10}{'fairpyx [s]':>13}"
+        f"{'ratio':>8}{'USW':>10}  equal"
+    )
+    for case, peer in zip(cases, theirs, strict=True):
+        u = np.array(case["u"], dtype=float)
+        seconds, (value, owner) = best_time(
+            lambda u=u, case=case: cardinal_optimum(
+                u, case["k"], categories=case["categories"], normalized=False
+            ),
+            REPEAT,
+        )
+        n, m = u.shape
+        row = dict(
+            peer="fairpyx.utilitarian_matching",
+            n=n,
+            m=m,
+            caps=case["k"],
+            ours_seconds=seconds,
+            peer_seconds=peer["seconds"],
+            speedup=peer["seconds"] / seconds,
+            usw=int(round(value)),
+            peer_usw=int(peer["value"]),
+            equal=int(round(value)) == int(peer["value"]),
+        )
+        rows.append(row)
+        print(
+            f"{n:>4}{m:>6}{str(tuple(case['k'])):>10}{seconds:>10.4f}"
+            f"{peer['seconds']:>13.3f}{row['speedup']:>7.0f}x{row['usw']:>10}  "
+            f"{'yes' if row['equal'] else 'NO'}"
+        )
+    note = (
+        f"fairpyx {version[0] if version else '?'} (networkx "
+        f"{version[1] if len(version) > 1 else '?'}) in a scratch venv, run once per "
+        f"instance and category (agent capacity k_c, item capacity 1); subprocess "
+        f"wall {wall:.1f} s"
+    )
+    return rows, note
 
 
 def main(argv=None) -> int:
@@ -113,6 +262,10 @@ def main(argv=None) -> int:
             )
         )
     ok = all(r["abs_diff_vs_fast"] <= AGREE and r["max_load"] <= k for r in rows)
+    scale_rows, scale_summary = scale(args.quick)
+    peer_rows, peer_note = peers(args.quick)
+    ok = ok and scale_summary["scale_equals_assignment"]
+    ok = ok and all(r["equal"] for r in peer_rows)
     print(
         f"every allocation cardinal (max load <= {k}) and within {AGREE:g} "
         f"of the fast path: {'yes' if ok else 'NO'}"
@@ -137,10 +290,16 @@ def main(argv=None) -> int:
             target_seconds_met=met_t,
             target_speedup_met=met_s,
             values_agree=ok,
+            **scale_summary,
+            peers_note=peer_note,
         )
         path = write_results(
             "cardinality", rows, summary, "python benchmarks/bench_cardinality.py"
         )
+        record = json.loads(path.read_text())
+        record["scale"] = scale_rows
+        record["peers"] = peer_rows
+        path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
         print(f"wrote {path.relative_to(path.parents[2])}")
     return 0 if ok else 1
 

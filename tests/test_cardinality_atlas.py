@@ -1,6 +1,7 @@
 """fairlib.cardinality.atlas, data/make_atlas.py and the shipped atlas."""
 
 import csv
+import gzip
 import importlib.util
 import json
 from fractions import Fraction
@@ -11,20 +12,28 @@ import pytest
 from fairlib import cardinality as card
 from fairlib.cardinality import (
     ATLAS_COLUMNS,
+    CertificateError,
     atlas_cell,
     atlas_grid,
     atlas_row,
+    atlas_task,
+    certificate_record,
     check_certificate,
     compare_with_theorem1,
     exact_poc,
+    n_range_grid,
+    result_from_record,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 ATLAS = ROOT / "data" / "exact_poc_atlas.csv"
+ATLAS_N = ROOT / "data" / "exact_poc_atlas_n.csv"
+ATLAS_BIG = ROOT / "data" / "exact_poc_atlas_big.csv"
+BIG_CERTIFICATES = ROOT / "data" / "exact_poc_atlas_big.certificates.jsonl.gz"
 
 
-def _atlas_rows():
-    with open(ATLAS) as fh:
+def _atlas_rows(path=ATLAS):
+    with open(path) as fh:
         return list(csv.DictReader(fh))
 
 
@@ -42,16 +51,40 @@ def _make_atlas():
 # ----------------------------------------------------------------------------
 def test_atlas_grid():
     grid = atlas_grid()
-    assert len(grid) == 165 and grid == sorted(grid) and len(set(grid)) == len(grid)
-    assert grid[:3] == [(3, 1, 3), (3, 1, 4), (3, 1, 5)] and grid[-1] == (12, 10, 4)
+    small = sum(3 * (m - 1) for m in range(3, 13))  # n .. n + 2 for m <= 12
+    large = sum(m - 1 for m in range(13, 31))
+    assert len(grid) == small + large == 564
+    assert grid == sorted(grid) and len(set(grid)) == len(grid)
+    assert grid[:3] == [(3, 1, 3), (3, 1, 4), (3, 1, 5)] and grid[-1] == (30, 29, 2)
     for m, k, n in grid:
-        assert 3 <= m <= 12 and 1 <= k <= m - 2
-        assert n * k >= m and (n - 3) * k < m  # ceil(m/k) <= n <= ceil(m/k) + 2
-    assert atlas_grid(4) == [(3, 1, 3), (3, 1, 4), (3, 1, 5)] + [
-        (4, k, n) for k in (1, 2) for n in range(-(-4 // k), -(-4 // k) + 3)
+        assert 3 <= m <= 30 and 1 <= k <= m - 1 and n * k >= m
+        assert (n - (3 if m <= 12 else 1)) * k < m  # n <= ceil(m/k) (+ 2)
+    assert atlas_grid(4) == [
+        (m, k, n)
+        for m in (3, 4)
+        for k in range(1, m)
+        for n in range(-(-m // k), -(-m // k) + 3)
+    ]
+    assert atlas_grid(40, 31) == [
+        (m, k, -(-m // k)) for m in range(31, 41) for k in range(1, m)
     ]
     with pytest.raises(ValueError, match="^m_max"):
         atlas_grid(2)
+    with pytest.raises(ValueError, match="^m_min"):
+        atlas_grid(10, 11)
+    with pytest.raises(ValueError, match="^m_min"):
+        atlas_grid(10, 2)
+
+
+def test_n_range_grid():
+    grid = n_range_grid(6)
+    assert grid == sorted(grid) and (3, 1, 3) in grid and (6, 5, 6) in grid
+    assert all(-(-m // k) <= n <= m for m, k, n in grid)
+    assert len(grid) == sum(
+        m - -(-m // k) + 1 for m in range(3, 7) for k in range(1, m)
+    )
+    with pytest.raises(ValueError, match="^m_max"):
+        n_range_grid(1)
 
 
 def test_atlas_row_of_a_lemma1_cell():
@@ -103,7 +136,7 @@ def test_atlas_covers_the_grid_and_is_exact():
 
 def test_atlas_quick_subset_recomputes():
     rows = [r for r in _atlas_rows() if int(r["m"]) <= 7]
-    assert len(rows) == len(atlas_grid(7)) == 45
+    assert len(rows) == len(atlas_grid(7)) == 60
     for r in rows:
         assert atlas_cell(int(r["m"]), int(r["k"]), int(r["n"])) == {
             **r,
@@ -143,3 +176,87 @@ def test_make_atlas_code_list_covers_the_atlas_modules():
     for mod in ("solve", "constructions", "bounds", "exact", "certificate", "atlas"):
         assert f"{mod}.py" in hashed
     assert card.atlas_cell.__module__ in {"fairlib.cardinality.atlas"}
+
+
+# ----------------------------------------------------------------------------
+# the n-range part, the cells 31 <= m <= 40 and their certificates
+# ----------------------------------------------------------------------------
+def test_n_range_atlas_covers_its_grid_and_agrees_with_the_atlas():
+    rows = _atlas_rows(ATLAS_N)
+    keys = [(int(r["m"]), int(r["k"]), int(r["n"])) for r in rows]
+    assert keys == n_range_grid(16)
+    assert all(r["lower"] == r["upper"] and r["exact"] == "True" for r in rows)
+    main = {(int(r["m"]), int(r["k"]), int(r["n"])): r for r in _atlas_rows()}
+    both = [r for r, key in zip(rows, keys, strict=True) if key in main]
+    assert len(both) > 200
+    for r in both:
+        assert r["upper"] == main[int(r["m"]), int(r["k"]), int(r["n"])]["upper"]
+    # more agents never lower the price: the patterns of n are patterns of n + 1
+    value = dict(zip(keys, (Fraction(r["upper"]) for r in rows), strict=True))
+    for (m, k, n), q in value.items():
+        if (m, k, n + 1) in value:
+            assert value[m, k, n + 1] >= q
+
+
+def _big_rows():
+    rows = _atlas_rows(ATLAS_BIG)
+    prov = json.loads(ATLAS_BIG.with_suffix(".provenance.json").read_text())
+    return rows, prov
+
+
+def test_big_atlas_rows_are_certified():
+    """The cells 31 <= m <= M computed so far: every m up to M, k, n = ceil(m/k)."""
+    rows, prov = _big_rows()
+    top = max(int(r["m"]) for r in rows)
+    assert prov["m_done"] == list(range(31, top + 1)) and top <= 40
+    keys = [(int(r["m"]), int(r["k"]), int(r["n"])) for r in rows]
+    assert keys == atlas_grid(top, 31)
+    for r in rows:
+        assert r["lower"] == r["upper"] and r["exact"] == "True"
+        assert (
+            compare_with_theorem1(Fraction(r["upper"]), int(r["m"]), int(r["k"])) <= 0
+        )
+    assert prov["cells"] == len(rows) and prov["certificates"].endswith(".jsonl.gz")
+
+
+def test_big_atlas_recertified_from_the_committed_certificates():
+    """A sample of the cells with m > 30, re-checked exactly from the shipped file."""
+    rows, prov = _big_rows()
+    rows = {(int(r["m"]), int(r["k"]), int(r["n"])): r for r in rows}
+    top = max(m for m, _, _ in rows)
+    sample = {(m, k, -(-m // k)) for m in {31, top} for k in (m - 1, m // 3, m // 8)}
+    seen = set()
+    with gzip.open(ROOT / prov["certificates"], "rt") as fh:
+        for line in fh:
+            head = json.loads(line[: line.index(',"lower"')] + "}")
+            cell = (head["m"], head["k"], head["n"])
+            if cell not in sample:
+                continue
+            res = result_from_record(json.loads(line))
+            check = check_certificate(res)
+            assert check.gap == 0 and str(check.upper) == rows[cell]["upper"]
+            assert check.patterns == int(rows[cell]["n_patterns"])
+            seen.add(cell)
+    assert seen == sample
+
+
+def test_certificate_record_round_trip_and_tampering():
+    res = exact_poc(7, 2, 4)
+    record = json.loads(json.dumps(certificate_record(res)))
+    back = result_from_record(record)
+    assert check_certificate(back) == check_certificate(res)
+    assert (back.lower, back.upper, back.pattern) == (res.lower, res.upper, res.pattern)
+    record["patterns"][0][2][0] = "1/1000000"  # a weaker multiplier
+    with pytest.raises(CertificateError):
+        check_certificate(result_from_record(record))
+    with pytest.raises(ValueError, match="^record"):
+        result_from_record({"m": 7})
+    with pytest.raises(ValueError, match="^result"):
+        certificate_record((res.value,))
+
+
+def test_atlas_task_returns_row_record_and_time():
+    out = atlas_task(5, 2, 3, certificate=True)
+    assert out["row"] == atlas_cell(5, 2, 3) and out["cpu_seconds"] >= 0
+    assert result_from_record(out["record"]).upper == Fraction(out["row"]["upper"])
+    assert atlas_task(5, 2, 3)["record"] is None

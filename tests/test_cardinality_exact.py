@@ -306,3 +306,39 @@ def test_pattern_order_is_a_permutation_with_the_lemma_shapes_first():
         )
     # (10, 1): floor(s) = 2, so 2 near-equal blocks of g_1..g_9 plus {g_10} lead
     assert pattern_order(10, 1, 10)[0] == (5, 4, 1)
+
+
+# ----------------------------------------------------------------------------
+# internals of the faster exact price
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "sizes, n, k", [((4, 3, 1), 5, 2), ((6, 6), 3, 4), ((5,), 5, 1)]
+)
+def test_initial_cuts_are_complete_cardinal_allocations(sizes, n, k):
+    from fairlib.cardinality.patterns import Pattern, initial_cuts
+
+    pat = Pattern(sizes, n)
+    cuts = initial_cuts(pat, k)
+    m = sum(sizes)
+    assert cuts.shape[1] == m and (cuts >= 0).all() and (cuts < n).all()
+    assert all(np.bincount(c, minlength=n).max() <= k for c in cuts)
+    # every orbit of every representative agent is bounded by some cut
+    for a in pat.classes:
+        i = pat.rep[a]
+        for o in np.unique(pat.orbit[i]):
+            need = min(k, int((pat.orbit[i] == o).sum()))
+            assert any(((c == i) & (pat.orbit[i] == o)).sum() == need for c in cuts)
+
+
+def test_exact_basis_solve_rounds_verifies_and_falls_back():
+    from fairlib.cardinality._cutlp import _solve_integer
+
+    M = np.array([[3, 1], [1, 2]], dtype=np.int64)
+    z, D = _solve_integer(M, np.array([5, 5], dtype=np.int64))
+    assert [Fraction(v, D) for v in z] == [1, 2]
+    big = np.array([[10**7 + 1, 1], [1, 10**7 - 1]], dtype=np.int64)  # det ~ 1e14
+    z, D = _solve_integer(big, np.array([1, 0], dtype=np.int64))
+    x = [Fraction(v, D) for v in z]
+    assert x[0] * (10**7 + 1) + x[1] == 1 and x[0] + x[1] * (10**7 - 1) == 0
+    with pytest.raises(RuntimeError, match="singular"):
+        _solve_integer(np.array([[1, 2], [2, 4]], dtype=np.int64), np.array([1, 2]))

@@ -334,3 +334,31 @@ def test_poc_is_the_ratio_of_the_two_optima():
     assert C.poc(u, 1) == top / card == Fraction(3, 2)
     with pytest.raises(ValueError, match="undefined"):
         C.poc(np.zeros((2, 2)), 1, normalized=False)
+
+
+# ----------------------------------------------------------------------------
+# the batched flow (price start + successive shortest paths) at moderate scale
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "n, m, k, integer", [(60, 600, 10, False), (40, 390, 10, True), (25, 200, 9, True)]
+)
+def test_flow_with_price_start_equals_the_assignment(n, m, k, integer):
+    rng = np.random.default_rng(n + m)
+    u = rng.integers(0, 4, (n, m)).astype(float) if integer else rng.random((n, m))
+    u += 1e-3  # no all-zero row; integer-like ties stay
+    flow = C.cardinal_optimum(u, k, normalized=False)
+    lsa = C.cardinal_optimum(u, k, normalized=False, method="assignment")
+    assert np.bincount(flow.owner, minlength=n).max() <= k
+    assert flow.value == pytest.approx(lsa.value, rel=1e-12, abs=1e-12)
+
+
+def test_price_start_keeps_the_flow_invariant():
+    from fairlib.cardinality._assignment import _price_start
+
+    rng = np.random.default_rng(7)
+    u = rng.random((50, 500))
+    owner, y = _price_start(u, 10)
+    load = np.bincount(owner, minlength=50)
+    assert (y >= 0).all() and not ((y > 0) & (load < 10)).any()
+    v = u - y[:, None]
+    assert np.array_equal(v[owner, np.arange(500)], v.max(axis=0))  # best choices

@@ -147,3 +147,43 @@ def test_sweep_on_a_cluster_survives_a_killed_worker(cluster, tmp_path):
 def test_a_bad_scheduler_address_is_refused(tmp_path):
     with pytest.raises(ValueError, match="tcp://HOST:PORT"):
         sweep.run_sweep(MODEL, [{"n": 2}], out_dir=tmp_path, scheduler="localhost")
+
+
+def test_atlas_slice_on_a_cluster_survives_a_killed_worker(cluster):
+    """data/make_atlas.py on the separately started cluster: a worker dies mid-run."""
+    import importlib.util
+    import threading
+
+    from distributed import Client
+
+    spec = importlib.util.spec_from_file_location(
+        "make_atlas", ROOT / "data" / "make_atlas.py"
+    )
+    make_atlas = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_atlas)
+    address, workers = cluster
+    cells = [(m, k, -(-m // k)) for m in (19, 20) for k in range(1, 7)]
+    result = {}
+
+    def go():
+        result["remote"] = make_atlas.compute(cells, scheduler=address)
+
+    thread = threading.Thread(target=go)
+    thread.start()
+    with Client(address, timeout="30s") as client:
+        busy = _wait_for(
+            lambda: [w for w, tasks in client.processing().items() if tasks],
+            120,
+            "a worker with an atlas cell in progress",
+        )
+        victim = client.run(os.getpid)[busy[0]]
+        assert victim in {w.pid for w in workers}
+        os.kill(victim, signal.SIGKILL)
+        _wait_for(lambda: len(client.scheduler_info()["workers"]) == 1, 60, "the death")
+    thread.join(timeout=600)
+    assert not thread.is_alive(), "the atlas slice did not finish after a worker died"
+    remote, errors = result["remote"]
+    assert errors == [] and [(r["m"], r["k"], r["n"]) for r in remote] == cells
+    local, errors = make_atlas.compute(cells, jobs=2)
+    assert errors == [] and remote == local
+    assert all(r["lower"] == r["upper"] and r["exact"] == "True" for r in remote)

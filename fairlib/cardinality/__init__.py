@@ -32,12 +32,32 @@ atlas
     The atlas grid of exact cells and one CSV row per cell.
 """
 
-from .atlas import ATLAS_COLUMNS, ATLAS_M_MAX, atlas_cell, atlas_grid, atlas_row
+from .atlas import (
+    ATLAS_COLUMNS,
+    ATLAS_EXTRA_N_M_MAX,
+    ATLAS_M_MAX,
+    atlas_cell,
+    atlas_grid,
+    atlas_row,
+    atlas_task,
+    certificate_record,
+    n_range_grid,
+    result_from_record,
+)
 from .bounds import (
     compare_with_theorem1,
     theorem1_is_rational,
     utilitarian_poc_bound,
     within_theorem1,
+)
+from .categories import (
+    Lemma6Reduction,
+    categories_poc_bound,
+    category_order,
+    lemma6_reduce,
+    proposition2_factor,
+    theorem3_instance,
+    theorem4_instance,
 )
 from .certificate import CertificateCheck, CertificateError, check_certificate
 from .constructions import (
@@ -50,6 +70,28 @@ from .constructions import (
     lemma1_instance,
     lemma2_instance,
     lemma2_lower_bound,
+)
+from .egalitarian import (
+    EgalitarianOptimum,
+    egalitarian_optimum,
+    egalitarian_optimum_bruteforce,
+    egalitarian_optimum_cvxpy,
+    egalitarian_welfare,
+    keep_top_k,
+)
+from .egalitarian_bounds import (
+    categories_egalitarian_lower_bound_instance,
+    categories_egalitarian_poc,
+    categories_egalitarian_poc_bound,
+    egalitarian_lower_bound_instance,
+    egalitarian_poc_bound,
+    theorem5_order,
+)
+from .egalitarian_exact import (
+    ExactEgalitarianPoC,
+    agent_value_certificate,
+    bundle_patterns,
+    exact_egalitarian_poc,
 )
 from .exact import ExactPoC, PatternCertificate, exact_poc
 from .patterns import orbit_label, partitions
@@ -69,6 +111,15 @@ from .solve import (
     utilitarian_optimum,
 )
 from .symbolic import compile_sign
+from .upper_bound import (
+    ChainStep,
+    Reassignment,
+    UpperBoundChain,
+    lemma4_reassign,
+    lemma5_preprocess,
+    paper_optimum,
+    upper_bound_chain,
+)
 
 __all__ = [
     "CardinalOptimum",
@@ -109,4 +160,39 @@ __all__ = [
     "atlas_grid",
     "atlas_row",
     "atlas_cell",
+    "ATLAS_EXTRA_N_M_MAX",
+    "atlas_task",
+    "n_range_grid",
+    "certificate_record",
+    "result_from_record",
+    "EgalitarianOptimum",
+    "egalitarian_welfare",
+    "egalitarian_optimum",
+    "egalitarian_optimum_bruteforce",
+    "egalitarian_optimum_cvxpy",
+    "keep_top_k",
+    "egalitarian_poc_bound",
+    "egalitarian_lower_bound_instance",
+    "theorem5_order",
+    "categories_egalitarian_poc_bound",
+    "categories_egalitarian_poc",
+    "categories_egalitarian_lower_bound_instance",
+    "ExactEgalitarianPoC",
+    "bundle_patterns",
+    "agent_value_certificate",
+    "exact_egalitarian_poc",
+    "category_order",
+    "categories_poc_bound",
+    "proposition2_factor",
+    "theorem3_instance",
+    "theorem4_instance",
+    "Lemma6Reduction",
+    "lemma6_reduce",
+    "paper_optimum",
+    "Reassignment",
+    "lemma4_reassign",
+    "lemma5_preprocess",
+    "ChainStep",
+    "UpperBoundChain",
+    "upper_bound_chain",
 ]

@@ -37,34 +37,82 @@ def lsa_category(uf: np.ndarray, kj: int) -> np.ndarray:
     return owner
 
 
+_PRICE_ROUNDS = 40  # rounds of the price start (a heuristic; SSP finishes exactly)
+
+
+def _price_start(uf: np.ndarray, kj: int) -> tuple[np.ndarray, np.ndarray]:
+    """Agent prices ``y >= 0`` under which few items overload an agent.
+
+    Jacobi price rounds (an auction in batches): every agent holding more
+    than ``k`` of the items it is the best choice for (at utility minus
+    price) raises its price just past the margin of its ``(load - k)``-th
+    least attached item, all agents at once.  Then prices of agents left
+    below the cap are reset to 0 until none is.  Returns ``(owner, y)`` with
+    ``owner[g]`` a maximizer of ``u_ig - y_i`` and ``y_i > 0`` only for
+    agents holding at least ``k`` items: the invariant successive shortest
+    paths start from (:func:`flow_category`); only the remaining excess is
+    routed by them.
+    """
+    n, mj = uf.shape
+    y = np.zeros(n)
+    for _ in range(_PRICE_ROUNDS):
+        V = uf - y[:, None]
+        owner = V.argmax(axis=0)
+        load = np.bincount(owner, minlength=n)
+        if load.max() <= kj:
+            break
+        items = np.flatnonzero(load[owner] > kj)
+        W = V[:, items]
+        here = owner[items]
+        best = W[here, np.arange(items.size)]
+        W[here, np.arange(items.size)] = -np.inf
+        margin = best - W.max(axis=0)  # >= 0: the price rise the item survives
+        order = np.lexsort((margin, here))
+        agents, first = np.unique(here[order], return_index=True)
+        leave = load[agents] - kj  # this many must go: raise past the leave-th
+        y[agents] += margin[order][first + leave - 1] * (1 + 1e-9) + 1e-15
+    while True:
+        V = uf - y[:, None]
+        owner = V.argmax(axis=0)
+        load = np.bincount(owner, minlength=n)
+        bad = (y > 0) & (load < kj)
+        if not bad.any():
+            return owner, y
+        y[bad] = 0.0
+
+
 def flow_category(uf: np.ndarray, kj: int) -> np.ndarray:
     """Owner array (local to the category) of a max-weight cardinal assignment.
 
     The same transportation problem as Proposition 1 (agents with capacity
     ``k``, items with demand 1), solved by successive shortest paths on the
     ``n``-node *agent graph* instead of the ``(n k) x m`` assignment matrix.
-    Start from the unconstrained optimum (each item to the lowest-index agent
-    valuing it most) with agent potentials ``y = 0``; this is dual feasible for
+    The invariant: agent potentials (prices) ``y >= 0``, zero for agents
+    below the cap, and every item held by a maximizer of ``u_ig - y_i``;
+    this is dual feasible for
 
         min sum_g p_g + k sum_i y_i   s.t.  p_g + y_i >= u_ig,  y >= 0,
 
-    with ``p_g = u_{owner(g), g} - y_{owner(g)}``.  Moving an item ``g`` from
-    agent ``a`` to ``b`` has reduced cost ``p_g + y_b - u_bg >= 0``; an edge
-    ``a -> b`` carries the cheapest such move.  While some agent holds more
-    than ``k`` items, Dijkstra (multi-source, from the overloaded agents)
-    finds a cheapest chain of moves to an agent holding fewer than ``k``;
-    the potentials are raised by ``max(D - d_v, 0)`` (``D`` the distance of
-    that agent), which keeps every reduced cost non-negative and makes the
-    chain tight, and the chain is applied.  Each step removes one unit of
-    excess; at the end the allocation is cardinal and complementary
-    slackness (``y_i > 0`` only for agents holding exactly ``k``) proves it
-    optimal.
+    with ``p_g = u_{owner(g), g} - y_{owner(g)}``.  It starts from
+    :func:`_price_start` (batched price rounds that remove most of the
+    excess at once; ``y = 0`` and the unconstrained optimum would do too).
+    Moving an item ``g`` from agent ``a`` to ``b`` has reduced cost
+    ``p_g + y_b - u_bg >= 0``; an edge ``a -> b`` carries the cheapest such
+    move.  While some agent holds more than ``k`` items, Dijkstra
+    (multi-source, from the overloaded agents) finds a cheapest chain of
+    moves to an agent holding fewer than ``k``; the potentials are raised by
+    ``max(D - d_v, 0)`` (``D`` the distance of that agent), which keeps
+    every reduced cost non-negative and makes the chain tight, and the chain
+    is applied.  Each step removes one unit of excess; at the end the
+    allocation is cardinal and complementary slackness (``y_i > 0`` only for
+    agents holding exactly ``k``) proves it optimal.
     """
     n, mj = uf.shape
     owner = np.argmax(uf, axis=0)
-    load = np.bincount(owner, minlength=n)
-    if load.max() <= kj:
+    if np.bincount(owner, minlength=n).max() <= kj:
         return owner  # the unconstrained optimum is already cardinal
+    owner, y = _price_start(uf, kj)
+    load = np.bincount(owner, minlength=n)
     ut = np.ascontiguousarray(uf.T)  # (m_j, n): gathers by item are rows
     held = [list(np.flatnonzero(owner == a)) for a in range(n)]
     rn = np.arange(n)
@@ -82,9 +130,10 @@ def flow_category(uf: np.ndarray, kj: int) -> np.ndarray:
         move[a] = items[j]
         cost[a, a] = np.inf
 
+    if load.max() <= kj:
+        return owner
     for a in range(n):
         refresh(a)
-    y = np.zeros(n)
     graph = sp.csr_matrix(
         (np.zeros(n * n), np.tile(rn, n), np.arange(0, n * n + 1, n)), shape=(n, n)
     )

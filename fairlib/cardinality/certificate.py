@@ -8,6 +8,7 @@ without the LP solver (beyond Paper B; the method is in
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -54,6 +55,99 @@ class CertificateCheck:
     gap: Fraction
     patterns: int
     cuts: int
+
+
+def _orbit_keys(sizes: tuple, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Orbit of every pair ``(i, j)`` as an integer key, and the owner of each item.
+
+    The key of :func:`orbit_label`'s ``(|A_i|, |A_{A(j)}|, i == A(j))`` is
+    ``(|A_i| (m + 1) + |A_{A(j)}|) 2 + [i == A(j)]``; the first entries are
+    re-checked against :func:`orbit_label` itself.
+    """
+    own = np.repeat(np.arange(len(sizes)), sizes)
+    size = np.zeros(n, dtype=np.int64)
+    size[: len(sizes)] = sizes
+    mine = np.arange(n)[:, None] == own[None, :]
+    keys = (size[:, None] * (m + 1) + size[own][None, :]) * 2 + mine
+    for i, j in ((0, 0), (n - 1, m - 1)):
+        a, b, is_own = orbit_label(sizes, n, i, j)
+        if keys[i, j] != (a * (m + 1) + b) * 2 + int(is_own):
+            _fail("internal error: orbit keys disagree with orbit_label")
+    return keys, own
+
+
+def _int_dot(a: list[int], b: np.ndarray) -> list[int]:
+    """``a @ b`` exactly: Python ints times a small non-negative int64 matrix."""
+    big = max((abs(v) for v in a), default=0) * max(int(b.sum(axis=0).max()), 1)
+    if big < 2**62:
+        return [int(v) for v in np.array(a, dtype=np.int64) @ b]
+    return list(np.array(a, dtype=object) @ b.astype(object))
+
+
+def _check_pattern(cert, m: int, k: int, n: int) -> Fraction:
+    """Check one pattern's dual certificate exactly; return its bound ``sum y_B``."""
+    sizes = tuple(cert.pattern)
+    keys, own = _orbit_keys(sizes, n, m)
+    labels, inverse = np.unique(keys, return_inverse=True)
+    inverse = inverse.reshape(keys.shape)
+    L = labels.size
+    if len(cert.cuts) != len(cert.multipliers):
+        _fail(f"pattern {sizes}: one multiplier per cut expected")
+    ys = cert.multipliers
+    if not all(isinstance(y, Fraction) and y > 0 for y in ys):
+        _fail(f"pattern {sizes}: cut multipliers must be positive Fractions")
+    if not all(
+        isinstance(cut, tuple) and len(cut) == m and all(type(g) is int for g in cut)
+        for cut in cert.cuts
+    ):
+        _fail(
+            f"pattern {sizes}: a cut is not a complete allocation of the "
+            "m items to the n agents"
+        )
+    cuts = np.array(cert.cuts, dtype=np.int64).reshape(len(cert.cuts), m)
+    if cuts.size and (cuts.min() < 0 or cuts.max() >= n):
+        _fail(
+            f"pattern {sizes}: a cut is not a complete allocation of the "
+            "m items to the n agents"
+        )
+    R = cuts.shape[0]
+    rows = np.arange(R)[:, None]
+    if R and np.bincount((rows * n + cuts).ravel(), minlength=R * n).max() > k:
+        _fail(f"pattern {sizes}: a cut gives some agent more than k = {k} items")
+    counts = np.bincount(
+        (rows * L + inverse[cuts, np.arange(m)[None, :]]).ravel(), minlength=R * L
+    ).reshape(R, L)
+    w = cert.row_multipliers
+    present = set(int(a) for a in np.unique(np.append(np.asarray(sizes), 0)))
+    if len(sizes) == n:
+        present.discard(0)
+    if set(w) != present or not all(isinstance(v, Fraction) for v in w.values()):
+        _fail(f"pattern {sizes}: one Fraction row multiplier per bundle size expected")
+    if sum(w.values(), Fraction(0)) > 0:
+        _fail(f"pattern {sizes}: row multipliers must sum to <= 0 (the t column)")
+    D = 1
+    for v in (*ys, *w.values()):
+        D = math.lcm(D, v.denominator)
+    cover = _int_dot([y.numerator * (D // y.denominator) for y in ys], counts)
+    # per orbit o: N(o) items of o in the row of a representative of its size
+    # class a(o), c_o items of o in their owner's row
+    size_of = labels // (2 * (m + 1))
+    rep_row = {a: inverse[sizes.index(a) if a else len(sizes)] for a in present}
+    n_o = {a: np.bincount(r, minlength=L) for a, r in rep_row.items()}
+    c_o = np.bincount(inverse[own, np.arange(m)], minlength=L)
+    for o in range(L):
+        a = int(size_of[o])
+        lhs = cover[o] + w[a].numerator * (D // w[a].denominator) * int(n_o[a][o])
+        if lhs < D * int(c_o[o]):
+            label = (a, int(labels[o]) // 2 % (m + 1), bool(labels[o] % 2))
+            _fail(f"pattern {sizes}: dual constraint of orbit {label} violated")
+    bound = sum(ys, Fraction(0))
+    if bound != cert.bound:
+        _fail(
+            f"pattern {sizes}: stated bound {cert.bound} differs from the "
+            f"sum of multipliers {bound}"
+        )
+    return bound
 
 
 def check_certificate(result: ExactPoC) -> CertificateCheck:
@@ -134,7 +228,7 @@ def check_certificate(result: ExactPoC) -> CertificateCheck:
         )
     # 2. the dual certificates
     expected = list(partitions(m, n))
-    got = [c.pattern for c in result.certificate]
+    got = [tuple(c.pattern) for c in result.certificate]
     if sorted(got) != sorted(expected) or len(set(got)) != len(got):
         _fail(
             "certificate must cover every partition of m into at most n parts "
@@ -142,48 +236,7 @@ def check_certificate(result: ExactPoC) -> CertificateCheck:
         )
     n_cuts, bounds = 0, []
     for cert in result.certificate:
-        sizes = tuple(cert.pattern)
-        own = [a for a, s in enumerate(sizes) for _ in range(s)]
-        size = list(sizes) + [0] * (n - len(sizes))
-        labels = {orbit_label(sizes, n, i, j) for i in range(n) for j in range(m)}
-        cover = dict.fromkeys(labels, Fraction(0))
-        if len(cert.cuts) != len(cert.multipliers):
-            _fail(f"pattern {sizes}: one multiplier per cut expected")
-        for cut, y in zip(cert.cuts, cert.multipliers, strict=True):
-            if not isinstance(y, Fraction) or y <= 0:
-                _fail(f"pattern {sizes}: cut multipliers must be positive Fractions")
-            if len(cut) != m or not all(isinstance(g, int) and 0 <= g < n for g in cut):
-                _fail(
-                    f"pattern {sizes}: a cut is not a complete allocation of the "
-                    "m items to the n agents"
-                )
-            if max(cut.count(i) for i in range(n)) > k:
-                _fail(
-                    f"pattern {sizes}: a cut gives some agent more than k = {k} items"
-                )
-            for j, i in enumerate(cut):
-                cover[orbit_label(sizes, n, i, j)] += y
-        w = cert.row_multipliers
-        if set(w) != set(size) or not all(isinstance(v, Fraction) for v in w.values()):
-            _fail(
-                f"pattern {sizes}: one Fraction row multiplier per bundle size expected"
-            )
-        if sum(w.values(), Fraction(0)) > 0:
-            _fail(f"pattern {sizes}: row multipliers must sum to <= 0 (the t column)")
-        rep = {a: size.index(a) for a in set(size)}
-        for o in labels:
-            a = o[0]
-            n_o = sum(1 for j in range(m) if orbit_label(sizes, n, rep[a], j) == o)
-            c_o = sum(1 for j in range(m) if orbit_label(sizes, n, own[j], j) == o)
-            if cover[o] + w[a] * n_o < c_o:
-                _fail(f"pattern {sizes}: dual constraint of orbit {o} violated")
-        bound = sum(cert.multipliers, Fraction(0))
-        if bound != cert.bound:
-            _fail(
-                f"pattern {sizes}: stated bound {cert.bound} differs from the "
-                f"sum of multipliers {bound}"
-            )
-        bounds.append(bound)
+        bounds.append(_check_pattern(cert, m, k, n))
         n_cuts += len(cert.cuts)
     upper = max(bounds)
     if upper != result.upper:

@@ -83,7 +83,7 @@ from fractions import Fraction
 import numpy as np
 
 from .. import _validate as V
-from ._cutlp import CutLP
+from ._cutlp import CutLP, new_highs
 from .patterns import Pattern, initial_cuts, partitions, pattern_order
 from .solve import cardinal_optimum
 
@@ -200,7 +200,7 @@ def _separate(pat: Pattern, x, k: int) -> tuple[float, np.ndarray]:
 
 
 def _solve_pattern(
-    pat: Pattern, k: int, pool: _Pool, best: Fraction, counter: list
+    pat: Pattern, k: int, pool: _Pool, best: Fraction, counter: list, highs
 ) -> tuple:
     """Cutting planes on one pattern.
 
@@ -210,7 +210,7 @@ def _solve_pattern(
     beat the best ratio found so far; otherwise runs to exact optimality and
     returns the exact vertex as a witness.
     """
-    lp = CutLP(pat)
+    lp = CutLP(pat, highs)
     lp.add_cuts(initial_cuts(pat, k))
     if len(pool.owners):
         lp.add_cuts(pool.owners)
@@ -219,22 +219,22 @@ def _solve_pattern(
         x, obj = lp.solve()
         counter[0] += 1
         if early and obj < float(best) - _EARLY_STOP:
-            xe, y = lp.exact()
-            bound = sum(
-                (v for v, c in zip(y, lp.is_cut, strict=True) if c), Fraction(0)
-            )
+            dual = lp.exact_dual()  # the vertex is not needed to stop early
+            bound = _cut_sum(lp, dual)
             if bound <= best:
-                return _certificate(pat, lp, y, bound, exact=False), None, None
+                return _certificate(pat, lp, dual, bound, exact=False), None, None
             early = False
         value, owner = _separate(pat, x, k)
         if value > 1 + _SEP_TOL and lp.add_cuts(owner):
             pool.add(owner)
             continue
         # float-converged: exact dual bound, then exact separation of the exact vertex
-        xe, y = lp.exact()
-        bound = sum((v for v, c in zip(y, lp.is_cut, strict=True) if c), Fraction(0))
+        dual = lp.exact_dual()
+        bound = _cut_sum(lp, dual)
         if bound <= best:
-            return _certificate(pat, lp, y, bound, exact=False), None, None
+            return _certificate(pat, lp, dual, bound, exact=False), None, None
+        X, D = lp.exact_primal()
+        xe = [Fraction(v, D) for v in X]
         v = pat.expand(xe)
         card, owner = cardinal_optimum(
             v, k, normalized=False
@@ -257,20 +257,32 @@ def _solve_pattern(
             raise RuntimeError(
                 "exact witness ratio below its LP value (internal error)"
             )
-        return _certificate(pat, lp, y, bound, exact=True), witness, ratio
+        return _certificate(pat, lp, dual, bound, exact=True), witness, ratio
     raise RuntimeError(f"cutting planes did not converge in {_MAX_ROUNDS} rounds")
 
 
+def _cut_sum(lp: CutLP, dual: tuple[list[int], int]) -> Fraction:
+    """``sum_B y_B`` over the cut rows: the exact dual bound."""
+    Y, D = dual
+    return Fraction(sum(v for v, c in zip(Y, lp.is_cut, strict=True) if c), D)
+
+
 def _certificate(
-    pat: Pattern, lp: CutLP, y, bound: Fraction, *, exact: bool
+    pat: Pattern,
+    lp: CutLP,
+    dual: tuple[list[int], int],
+    bound: Fraction,
+    *,
+    exact: bool,
 ) -> PatternCertificate:
+    Y, D = dual
     cuts, mult, w = [], [], {}
-    for r, (val, cut) in enumerate(zip(y, lp.is_cut, strict=True)):
+    for r, (val, cut) in enumerate(zip(Y, lp.is_cut, strict=True)):
         if cut and val > 0:
             cuts.append(tuple(int(g) for g in lp.owners[r]))
-            mult.append(val)
+            mult.append(Fraction(val, D))
     for r, a in enumerate(pat.classes):
-        w[int(a)] = y[r]
+        w[int(a)] = Fraction(Y[r], D)
     return PatternCertificate(pat.sizes, tuple(cuts), tuple(mult), w, bound, exact)
 
 
@@ -319,8 +331,11 @@ def exact_poc(m, k, n) -> ExactPoC:
     pool = _Pool(m)
     best, witness, best_pattern = Fraction(0), None, None
     certs, counter = {}, [0]
+    highs = new_highs()  # one HiGHS instance, cleared for every pattern
     for sizes in pattern_order(m, k, n):
-        cert, wit, ratio = _solve_pattern(Pattern(sizes, n), k, pool, best, counter)
+        cert, wit, ratio = _solve_pattern(
+            Pattern(sizes, n), k, pool, best, counter, highs
+        )
         certs[sizes] = cert
         if wit is not None and ratio > best:
             best, witness, best_pattern = ratio, wit, sizes

@@ -97,9 +97,10 @@ class Pattern:
         self.n = n
         self.m = sum(sizes)
         self.owner, self.agent_size = _pattern_owner(sizes, n)
-        mult = {
-            s: int(np.sum(self.agent_size == s)) for s in set(self.agent_size.tolist())
-        }
+        size = self.agent_size.tolist()
+        mult: dict[int, int] = {}
+        for s in size:
+            mult[s] = mult.get(s, 0) + 1
         self.mult = mult
         positive = sorted((s for s in mult if s > 0), reverse=True)
         self.classes = sorted(mult, reverse=True)  # bundle sizes present, incl. 0
@@ -111,19 +112,13 @@ class Pattern:
             if a != b or mult[b] >= 2
         ]
         self.labels = labels
-        index = {lab: c for c, lab in enumerate(labels)}
+        # orbit[i, j] = index of (|A_i|, |A_{A(j)}|, i == A(j)), by table lookup
+        table = np.full((self.m + 1, self.m + 1, 2), -1, dtype=int)
+        for c, (a, b, is_own) in enumerate(labels):
+            table[a, b, int(is_own)] = c
+        own = (np.arange(n)[:, None] == self.owner[None, :]).astype(int)
         osize = self.agent_size[self.owner]  # bundle size of each item's owner
-        own = np.arange(n)[:, None] == self.owner[None, :]
-        self.orbit = np.array(
-            [
-                [
-                    index[(int(self.agent_size[i]), int(osize[j]), bool(own[i, j]))]
-                    for j in range(self.m)
-                ]
-                for i in range(n)
-            ],
-            dtype=int,
-        )
+        self.orbit = table[self.agent_size[:, None], osize[None, :], own]
         L = len(labels)
         self.ncols = L + 1  # orbit variables, then t
         self.cost = np.zeros(self.ncols, dtype=np.int64)
@@ -131,9 +126,7 @@ class Pattern:
             if is_own:
                 self.cost[c] = mult[b] * b
         # one row-sum row per bundle size: sum_j v[rep, j] - t = 0
-        self.rep = {
-            a: int(np.flatnonzero(self.agent_size == a)[0]) for a in self.classes
-        }
+        self.rep = {a: size.index(a) for a in self.classes}
         rows = np.zeros((len(self.classes), self.ncols), dtype=np.int64)
         for r, a in enumerate(self.classes):
             rows[r, :L] = np.bincount(self.orbit[self.rep[a]], minlength=L)
@@ -165,19 +158,38 @@ class Pattern:
 
 
 def _complete(partial: np.ndarray, pat: Pattern, k: int) -> np.ndarray:
-    """A complete cardinal allocation extending ``partial`` (``-1`` = unassigned).
+    """Complete cardinal allocations extending the rows of ``partial``.
 
-    Unassigned items go to their pattern owner while it has room, otherwise to
-    the least-loaded agent (lowest index on ties); ``n k >= m`` guarantees room.
+    ``partial`` has shape ``(R, m)`` with ``-1`` for an unassigned item and
+    at most ``k`` items per agent.  Unassigned items go to their pattern owner
+    while it has room (in item order); the others fill the free places of
+    the least-loaded agents (by load level, then agent index); ``n k >= m``
+    guarantees room.  Vectorized over the rows.
     """
+    R, n = partial.shape[0], pat.n
     owner = partial.copy()
-    load = np.bincount(owner[owner >= 0], minlength=pat.n)
-    for j in np.flatnonzero(owner < 0):
-        a = pat.owner[j]
-        if load[a] >= k:
-            a = int(np.argmin(load))
-        owner[j] = a
-        load[a] += 1
+    free = owner < 0
+    rr = np.arange(R)[:, None]
+    load = np.zeros((R, n), dtype=int)
+    np.add.at(load, (np.broadcast_to(rr, owner.shape)[~free], owner[~free]), 1)
+    # rank of each unassigned item among the unassigned items of its owner's block
+    cs = np.cumsum(free, axis=1)
+    start = np.concatenate([[0], np.cumsum(pat.sizes)[:-1]])[pat.owner]
+    before = np.where(start > 0, cs[:, np.maximum(start - 1, 0)], 0)
+    rank = cs - 1 - before
+    home = pat.owner[None, :]
+    stay = free & (load[rr, home] + rank < k)
+    owner[stay] = np.broadcast_to(home, owner.shape)[stay]
+    np.add.at(load, (np.broadcast_to(rr, owner.shape)[stay], owner[stay]), 1)
+    over = free & ~stay
+    if over.any():
+        levels = np.arange(k)
+        for r in np.flatnonzero(over.any(axis=1)):
+            ok = levels[None, :] >= load[r][:, None]  # (n, k): free places
+            agent, level = np.nonzero(ok)
+            order = np.lexsort((agent, level))
+            items = np.flatnonzero(over[r])
+            owner[r, items] = agent[order[: items.size]]
     return owner
 
 
@@ -189,15 +201,18 @@ def initial_cuts(pat: Pattern, k: int) -> np.ndarray:
     ``t = sum_o |o_i| x_o``, these rows bound every ``x_o`` and ``t``.  Plus
     the truncation of ``A`` itself (everyone keeps ``k`` of their own items).
     """
-    cuts = [_complete(np.full(pat.m, -1), pat, k)]
+    reps, orbs = [], []
     for a in pat.classes:
         i = pat.rep[a]
         for o in np.unique(pat.orbit[i]):
-            items = np.flatnonzero(pat.orbit[i] == o)[:k]
-            partial = np.full(pat.m, -1)
-            partial[items] = i
-            cuts.append(_complete(partial, pat, k))
-    return np.array(cuts, dtype=int)
+            reps.append(i)
+            orbs.append(o)
+    reps, orbs = np.array(reps), np.array(orbs)
+    hit = pat.orbit[reps] == orbs[:, None]  # (R, m): items of orbit o for rep i
+    take = hit & (np.cumsum(hit, axis=1) <= k)
+    partial = np.where(take, reps[:, None], -1)
+    partial = np.vstack([np.full((1, pat.m), -1), partial])
+    return _complete(partial, pat, k)
 
 
 def pattern_order(m: int, k: int, n: int) -> list[tuple[int, ...]]:

@@ -7,7 +7,9 @@ is §3.1's unrestricted setting, ``b_j < 1`` §3.2's per-agent share cap).
     ``x*`` of Eq. (2), greedy per item (exact).
 ``participatory_allocation``
     ``x^{alpha,beta}`` of Eq. (3) as one sparse LP solved by HiGHS, in one
-    pipeline: ``build_participatory_lp`` -> ``solve_lp`` -> ``read_allocation``.
+    pipeline: ``build_participatory_lp`` -> ``solve_lp`` -> ``read_allocation``,
+    for ``n <= FULL_LP_MAX_AGENTS``; above that by certified set generation
+    (``lp_sets.participatory_allocation_sets``, same optimum value).
 ``participatory_allocation_cvxpy``
     The same LP written readably in cvxpy (second, independent formulation).
 ``two_agent_allocation``
@@ -27,6 +29,7 @@ import scipy.optimize
 import scipy.sparse as sp
 
 from .. import _validate as V
+from .lp_sets import _solve_sets
 from .model import INTEGER_TOL, _pair_weights, validate_instance
 
 __all__ = [
@@ -45,6 +48,12 @@ __all__ = [
 #: it is cleaned (clipped to the box, columns rescaled); anything larger is a
 #: solver failure and raises ``RuntimeError``.
 FEASIBILITY_TOL = 1e-6
+
+#: Largest ``n`` solved with the pair LP (one variable per agent pair); above
+#: it ``participatory_allocation`` uses set generation, whose pair count does
+#: not grow with ``n^2`` (same optimum value, certified; the allocation may be
+#: another optimal vertex).
+FULL_LP_MAX_AGENTS = 100
 
 
 def utilitarian_allocation(a, b=1.0) -> np.ndarray:
@@ -259,6 +268,9 @@ def _clean_allocation(x: np.ndarray, b: np.ndarray, source: str) -> np.ndarray:
 
 def _participatory_allocation(a, alpha, beta, b) -> np.ndarray:
     """The LP pipeline on a checked instance (no validation)."""
+    if a.shape[0] > FULL_LP_MAX_AGENTS:
+        res = _solve_sets(a, alpha, beta, b, 1e-9, 500)
+        return _clean_allocation(res.x, b, "HiGHS (set generation)")
     lp = _build_lp(a, alpha, beta, b)
     return read_allocation(lp, solve_lp(lp))
 
@@ -267,7 +279,10 @@ def participatory_allocation(a, alpha, beta, b=1.0) -> np.ndarray:
     """Participatory optimum ``argmax_{x in X_b} f(v(x))`` (Paper A, Eq. 3).
 
     One sparse LP (``build_participatory_lp``, Appendix G.1) solved by HiGHS
-    (``solve_lp``) and read back onto ``X_b`` (``read_allocation``).
+    (``solve_lp``) and read back onto ``X_b`` (``read_allocation``) when
+    ``n <= FULL_LP_MAX_AGENTS``; for more agents the same optimum by certified
+    set generation (``participatory_allocation_sets``), which scales to
+    thousands of agents.
 
     Parameters
     ----------
@@ -288,8 +303,9 @@ def participatory_allocation(a, alpha, beta, b=1.0) -> np.ndarray:
     ValueError
         On invalid input (the message names the argument).
     RuntimeError
-        If HiGHS ends with any status other than optimal, or returns an
-        allocation outside ``X_b`` by more than ``FEASIBILITY_TOL``.
+        If HiGHS ends with any status other than optimal, returns an
+        allocation outside ``X_b`` by more than ``FEASIBILITY_TOL``, or (set
+        generation) the optimality certificate fails.
     """
     return _participatory_allocation(*validate_instance(a, alpha, beta, b))
 

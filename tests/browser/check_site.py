@@ -8,6 +8,7 @@ browser download) and fails unless, on every page:
 - no same-origin request fails (scripts, styles, fonts, images);
 - MathJax rendered every math element, none with a MathJax error
   (`mjx-merror`), and no raw ``$$`` is left in the text;
+- no figure or table shows a book-wide counter ("Fig. 9") beside its one name;
 - no display formula or code block is clipped: each lies inside the content
   column or in a scroll box that does, and nothing starts left of what can be
   scrolled to (``page_info.js``);
@@ -229,6 +230,8 @@ def main(argv=None) -> int:
                     f"{len(info['unrendered'])} math element(s) not rendered by "
                     f"MathJax, e.g. {info['unrendered'][0]!r}"
                 )
+            for msg in info["counters"]:
+                errs.append(f"a figure or table shows the counter {msg!r}")
             for msg in info["clipped"]:
                 errs.append(f"clipped: {msg}")
             for msg in info["merrors"]:

@@ -49,7 +49,11 @@
                      'of its scroll box (cannot be scrolled to)');
     }
   }
-  return {nmath: math.length, unrendered: unrendered.map(e => e.textContent.slice(0, 60)),
+  // One name per figure: no visible book-wide counter ("Fig. 9") on figures or tables.
+  const counters = [...document.querySelectorAll(
+    'figcaption .caption-number, table > caption .caption-number')]
+    .filter(e => e.getClientRects().length > 0).map(e => e.textContent.trim());
+  return {counters, nmath: math.length, unrendered: unrendered.map(e => e.textContent.slice(0, 60)),
           merrors, nimg: imgs.length, broken, rawdollar: text.includes('$$'), hrefs,
           clipped};
 }
