@@ -19,7 +19,7 @@ help:
 	@echo "make test   - unit/property tests, strict nbval, figure check, zero-warning build, browser check"
 	@echo "make bench  - run the benchmarks (figures for book/performance.md)"
 	@echo "make atlas  - recompute the exact price-of-cardinality atlas, m <= 30 (Dask; SCHEDULER=tcp://HOST:PORT for a cluster)"
-	@echo "make dist   - release archive of the built book, figures/, data/, CITATION.cff (after make book)"
+	@echo "make dist   - release archive of the built book, figures/, data/, CITATION.cff, LICENSE (after make book)"
 
 $(STAMP): requirements-lock.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -96,7 +96,7 @@ dist:
 	rm -rf _build/dist/$(DIST) _build/dist/$(DIST).tar.gz
 	mkdir -p _build/dist/$(DIST)
 	cp -R _build/html _build/dist/$(DIST)/html
-	cp -R figures data CITATION.cff .zenodo.json README.md _build/dist/$(DIST)/
+	cp -R figures data CITATION.cff .zenodo.json README.md LICENSE _build/dist/$(DIST)/
 	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$$(git log -1 --format=%ct 2>/dev/null || echo 0) \
 	  -C _build/dist -cf - $(DIST) | gzip -n > _build/dist/$(DIST).tar.gz
 	rm -rf _build/dist/$(DIST)

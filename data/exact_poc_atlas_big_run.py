@@ -6,20 +6,21 @@ The same cells, worker task and outputs as ``python data/make_atlas.py --part
 big`` (every ``1 <= k <= m - 1``, ``n = ceil(m/k)``, each cell computed and
 re-certified by :func:`fairlib.cardinality.atlas_task` on a Dask cluster), but
 written after every ``m``: ``data/exact_poc_atlas_big.csv`` gains that ``m``'s
-rows, ``data/exact_poc_atlas_big.certificates.jsonl.gz`` its certificate
-records (one gzip member per ``m``), and the provenance file is rewritten with
-the ``m`` done so far, wall and CPU time per ``m``.  A rerun skips the ``m``
-already in the CSV, so a long run on a busy machine can stop and continue.
+rows, ``data/exact_poc_atlas_big.certificates/m<m>.jsonl.gz`` holds its
+certificate records, and the provenance file is rewritten with the ``m`` done
+so far and, per ``m``, the wall and CPU time, the commit and the code hash.  A
+rerun skips the ``m`` already in the CSV, so a long run on a busy machine can
+stop and continue; ``--restart`` starts from ``m = 31`` again.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import importlib.util
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -45,7 +46,14 @@ def main(argv=None) -> int:
     parser.add_argument("--m-max", type=int, default=make_atlas.BIG_M[1])
     parser.add_argument("-j", "--jobs", type=int, default=None)
     parser.add_argument("--scheduler", default=None)
+    parser.add_argument(
+        "--restart", action="store_true", help="discard the m already computed"
+    )
     args = parser.parse_args(argv)
+    if args.restart:
+        OUT_CSV.unlink(missing_ok=True)
+        PROV.unlink(missing_ok=True)
+        shutil.rmtree(CERTS, ignore_errors=True)
     scheduler = args.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
     jobs = args.jobs or os.cpu_count() or 1
     rows = []
@@ -72,10 +80,7 @@ def main(argv=None) -> int:
         if errors:
             print("\n".join(errors), file=sys.stderr)
             return 1
-        with gzip.open(CERTS, "at", compresslevel=9) as fh:
-            for r in new:
-                fh.write(json.dumps(r.pop("certificate"), separators=(",", ":")))
-                fh.write("\n")
+        make_atlas.write_certificates(new, CERTS)
         rows += new
         with open(OUT_CSV, "w", newline="") as fh:
             w = csv.DictWriter(
@@ -83,15 +88,18 @@ def main(argv=None) -> int:
             )
             w.writeheader()
             w.writerows(rows)
+        prov = make_atlas.provenance(
+            argv, "big", len(rows), jobs, scheduler, info, wall
+        )
         per_m[str(m)] = {
             "cells": len(new),
             "wall_seconds": round(wall, 1),
             "cells_cpu_seconds": round(info["cpu_seconds"], 1),
             "jobs": info.get("threads", jobs),
+            "git_commit": prov["git_commit"],
+            "code_sha256_16": prov["code_sha256_16"],
+            "code_files_uncommitted_at_run": prov["code_files_uncommitted_at_run"],
         }
-        prov = make_atlas.provenance(
-            argv, "big", len(rows), jobs, scheduler, info, wall
-        )
         prov["command"] = " ".join(
             [
                 "python",

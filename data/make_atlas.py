@@ -14,9 +14,11 @@ Parts (``--part``):
 ``big``
     ``31 <= m <= 40``, ``n = ceil(m/k)`` -> ``data/exact_poc_atlas_big.csv``,
     with every cell's certificates in
-    ``data/exact_poc_atlas_big.certificates.jsonl.gz`` (one
-    :func:`fairlib.cardinality.certificate_record` per line), re-checked from
-    that file by ``tests/test_cardinality_atlas.py`` on a sample.
+    ``data/exact_poc_atlas_big.certificates/m<m>.jsonl.gz`` (one file per
+    ``m``, one :func:`fairlib.cardinality.certificate_record` per line),
+    re-checked from those files by ``tests/test_cardinality_atlas.py`` on a
+    sample.  ``data/exact_poc_atlas_big_run.py`` computes this part one ``m``
+    at a time, resumably.
 
 Every cell is submitted to a ``dask.distributed`` cluster
 (:func:`fairlib.cluster.dask_client`: a local cluster of ``JOBS`` worker
@@ -44,21 +46,17 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import hashlib
 import json
 import os
-import platform
-import subprocess
 import sys
 import time
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from fairlib import _provenance as P  # noqa: E402
 from fairlib.cardinality import (  # noqa: E402
     ATLAS_COLUMNS,
     ATLAS_EXTRA_N_M_MAX,
@@ -93,7 +91,7 @@ PARTS = {
         lambda: atlas_grid(BIG_M[1], BIG_M[0]),
         ROOT / "data" / "exact_poc_atlas_big.csv",
         f"{BIG_M[0]} <= m <= {BIG_M[1]}, 1 <= k <= m-1, n = ceil(m/k)",
-        ROOT / "data" / "exact_poc_atlas_big.certificates.jsonl.gz",
+        ROOT / "data" / "exact_poc_atlas_big.certificates",
     ),
 }
 _CARD = ROOT / "fairlib" / "cardinality"
@@ -106,6 +104,7 @@ CODE = [
         for name in (
             "_instance",
             "_assignment",
+            "_auction",
             "solve",
             "constructions",
             "bounds",
@@ -122,38 +121,18 @@ PACKAGES = ("numpy", "scipy", "highspy")
 
 def code_hash() -> str:
     """First 16 hex digits of the SHA-256 of the :data:`CODE` files."""
-    h = hashlib.sha256()
-    for p in CODE:
-        h.update(str(p.relative_to(ROOT)).encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
+    return P.code_hash(CODE)
 
 
-def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args], capture_output=True, text=True, cwd=ROOT, check=True
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return out.stdout
-
-
-def uncommitted(paths) -> list[str]:
-    """Code files that differ from the commit; ``[]`` if git is unavailable."""
-    rel = [str(p.relative_to(ROOT)) for p in paths]
-    out = _git("status", "--porcelain", "--untracked-files=all", "--", *rel) or ""
-    return sorted(line[3:] for line in out.splitlines() if line.strip())
-
-
-def versions() -> dict:
-    found = {"python": platform.python_version()}
-    for p in PACKAGES:
-        try:
-            found[p] = metadata.version(p)
-        except metadata.PackageNotFoundError:
-            found[p] = None
-    return found
+def write_certificates(rows: list[dict], directory: Path) -> None:
+    """Pop each row's certificate record into ``directory/m<m>.jsonl.gz``."""
+    directory.mkdir(exist_ok=True)
+    for m in sorted({r["m"] for r in rows}):
+        with gzip.open(directory / f"m{m}.jsonl.gz", "wt", compresslevel=9) as fh:
+            for r in rows:
+                if r["m"] == m:
+                    fh.write(json.dumps(r.pop("certificate"), separators=(",", ":")))
+                    fh.write("\n")
 
 
 def _size(cell) -> int:
@@ -225,12 +204,7 @@ def provenance(
         "command": " ".join(["python", "data/make_atlas.py", *args]),
         "grid": grid,
         "cells": n_cells,
-        "git_commit": (_git("rev-parse", "HEAD") or "").strip() or "uncommitted",
-        "code_files_uncommitted_at_run": uncommitted(CODE),
-        "code_sha256_16": code_hash(),
-        "code_files": [str(p.relative_to(ROOT)) for p in CODE],
-        "packages": versions(),
-        "machine": {"platform": platform.platform(), "cores": os.cpu_count()},
+        **P.record(CODE, PACKAGES),
         "cluster": "local Dask cluster (LocalCluster on this machine)"
         if scheduler is None
         else "existing Dask scheduler",
@@ -238,7 +212,6 @@ def provenance(
         "dask_workers": info.get("workers"),
         "wall_seconds": round(wall, 1),
         "cells_cpu_seconds": round(info.get("cpu_seconds", 0.0), 1),
-        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
     }
     if cert_file is not None:
         prov["certificates"] = str(cert_file.relative_to(ROOT))
@@ -291,10 +264,7 @@ def main(argv=None) -> int:
         print("\n".join(errors), file=sys.stderr)
         return 1
     if cert_file is not None:
-        with gzip.open(cert_file, "wt", compresslevel=9) as fh:
-            for r in rows:
-                fh.write(json.dumps(r.pop("certificate"), separators=(",", ":")))
-                fh.write("\n")
+        write_certificates(rows, cert_file)
     with open(out_csv, "w", newline="") as fh:
         w = csv.DictWriter(
             fh, fieldnames=["m", "k", "n", *ATLAS_COLUMNS], lineterminator="\n"

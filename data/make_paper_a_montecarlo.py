@@ -35,16 +35,10 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
-import os
-import platform
-import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from functools import partial
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from fairlib import _provenance as P  # noqa: E402
 from fairlib import divisible as D  # noqa: E402
 from fairlib.cluster import dask_client  # noqa: E402
 
@@ -290,39 +285,9 @@ def _call(task):
 # ---------------------------------------------------------------------------
 
 
-def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args], capture_output=True, text=True, cwd=ROOT, check=True
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return out.stdout
-
-
-def uncommitted(paths) -> list[str]:
-    """Code files that differ from the commit; ``[]`` if git is unavailable."""
-    rel = [str(p.relative_to(ROOT)) for p in paths]
-    out = _git("status", "--porcelain", "--untracked-files=all", "--", *rel) or ""
-    return sorted(line[3:] for line in out.splitlines() if line.strip())
-
-
 def code_hash() -> str:
-    h = hashlib.sha256()
-    for p in CODE:
-        h.update(str(p.relative_to(ROOT)).encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def versions() -> dict:
-    found = {"python": platform.python_version()}
-    for p in PACKAGES:
-        try:
-            found[p] = metadata.version(p)
-        except metadata.PackageNotFoundError:
-            found[p] = None
-    return found
+    """First 16 hex digits of the SHA-256 of the :data:`CODE` files."""
+    return P.code_hash(CODE)
 
 
 def main(argv=None) -> int:
@@ -381,15 +346,9 @@ def main(argv=None) -> int:
             )
     prov.update(
         command=" ".join(["python", "data/make_paper_a_montecarlo.py", *args_]),
-        git_commit=(_git("rev-parse", "HEAD") or "").strip() or "uncommitted",
-        code_files_uncommitted_at_run=uncommitted(CODE),
-        code_sha256_16=code_hash(),
-        code_files=[str(p.relative_to(ROOT)) for p in CODE],
-        packages=versions(),
-        machine={"platform": platform.platform(), "cores": os.cpu_count()},
+        **P.record(CODE, PACKAGES),
         jobs=args.jobs if args.scheduler is None else "scheduler",
         base_seed=BASE_SEED,
-        date=datetime.now(UTC).strftime("%Y-%m-%d"),
     )
     prov["wall_seconds_total"] = round(
         sum(e["wall_seconds"] for e in prov["experiments"].values()), 1

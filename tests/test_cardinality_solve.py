@@ -362,3 +362,58 @@ def test_price_start_keeps_the_flow_invariant():
     assert (y >= 0).all() and not ((y > 0) & (load < 10)).any()
     v = u - y[:, None]
     assert np.array_equal(v[owner, np.arange(500)], v.max(axis=0))  # best choices
+
+
+# ----------------------------------------------------------------------------
+# the auction start (n m_j >= AUCTION_MIN_SIZE): dummy-padded, then exact SSP
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "n, m, k, integer",
+    [(50, 2000, 40, False), (50, 2000, 50, True), (40, 2500, 70, False)],
+)
+def test_auction_start_at_scale_equals_the_assignment(n, m, k, integer):
+    from fairlib.cardinality._auction import AUCTION_MIN_SIZE
+
+    assert n * m >= AUCTION_MIN_SIZE and n * k <= 2 * m  # the auction path runs
+    rng = np.random.default_rng(n * m + k)
+    u = rng.integers(0, 5, (n, m)).astype(float) if integer else rng.random((n, m))
+    u += 1e-3
+    flow = C.cardinal_optimum(u, k, normalized=False)
+    lsa = C.cardinal_optimum(u, k, normalized=False, method="assignment")
+    assert np.bincount(flow.owner, minlength=n).max() <= k
+    assert flow.value == pytest.approx(lsa.value, rel=1e-12)
+
+
+@given(instances(max_n=3, max_m=6))
+@SETTINGS
+def test_auction_path_on_tiny_instances_matches_the_assignment(inst):
+    import fairlib.cardinality._assignment as asg
+
+    u, k = inst[0], inst[1]
+    n, m = u.shape
+    assume(n * k <= 2 * m)
+    old = asg.AUCTION_MIN_SIZE
+    asg.AUCTION_MIN_SIZE = 0  # force the auction start on every size
+    try:
+        flow = C.cardinal_optimum(u, k)
+    finally:
+        asg.AUCTION_MIN_SIZE = old
+    lsa = C.cardinal_optimum(u, k, method="assignment")
+    assert flow.value == pytest.approx(lsa.value, rel=1e-12, abs=1e-15)
+    assert np.bincount(flow.owner, minlength=n).max() <= k
+
+
+def test_auction_start_invariant_and_fallback(monkeypatch):
+    from fairlib.cardinality import _auction
+
+    rng = np.random.default_rng(3)
+    ut = rng.random((60, 6))  # 6 agents, k = 10: tight
+    owner, y = _auction.auction_start(ut, 10)
+    assert (y >= 0).all() and y.any()
+    v = ut - y
+    assert np.array_equal(v[np.arange(60), owner], v.max(axis=1))
+    with pytest.raises(ValueError, match="^ut"):
+        _auction.auction_start(ut[:-1], 10)
+    monkeypatch.setattr(_auction, "_MAX_ROUNDS", 1)  # the auction gives up: y = 0
+    assert not _auction.auction_prices(ut, 10).any()
+    assert not _auction.auction_prices(np.zeros((60, 6)), 10).any()  # no span

@@ -301,11 +301,12 @@ def test_workflow_tests_then_deploys_the_book():
 
 def test_make_dist_packs_the_release(tmp_path):
     """`make dist` on a miniature tree: the archive holds the site, figures/, data/,
-    CITATION.cff and .zenodo.json, is named after the version, and is reproducible."""
+    CITATION.cff, .zenodo.json and LICENSE, is named after the version, and is
+    reproducible."""
     import shutil
     import tarfile
 
-    for name in ("CITATION.cff", ".zenodo.json", "README.md"):
+    for name in ("CITATION.cff", ".zenodo.json", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, tmp_path / name)
     for folder in ("figures", "data", "_build/html"):
         (tmp_path / folder).mkdir(parents=True)
@@ -326,7 +327,9 @@ def test_make_dist_packs_the_release(tmp_path):
     archive, name = make_dist()
     with tarfile.open(archive) as tar:
         members = set(tar.getnames())
-    for part in ("html/index.html", "figures/f.svg", "data/d.csv", "CITATION.cff"):
+    parts = ("html/index.html", "figures/f.svg", "data/d.csv", "CITATION.cff")
+    parts += ("LICENSE",)
+    for part in parts:
         assert f"{name}/{part}" in members
     assert f"{name}/.zenodo.json" in members
     first = archive.read_bytes()
@@ -397,3 +400,13 @@ def test_the_colab_setup_cell_does_nothing_outside_colab():
     ns: dict = {}
     exec(_meta.colab_setup_source(), ns)  # noqa: S102 - our own generated source
     assert "url" not in ns and "subprocess" not in ns
+
+
+def test_license_file_matches_the_metadata():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    text = (ROOT / "LICENSE").read_text()
+    assert cff["license"] == pyproject["project"]["license"]["text"] == "MIT"
+    assert text.startswith("MIT License\n")
+    holder = ", ".join(_meta.AUTHORS)
+    assert f"Copyright (c) {_meta.YEAR} {holder}" in text

@@ -15,6 +15,8 @@ import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse.csgraph import dijkstra
 
+from ._auction import AUCTION_MIN_SIZE, auction_start
+
 
 def lsa_category(uf: np.ndarray, kj: int) -> np.ndarray:
     """Owner array (local to the category) of a max-weight cardinal assignment.
@@ -95,7 +97,11 @@ def flow_category(uf: np.ndarray, kj: int) -> np.ndarray:
 
     with ``p_g = u_{owner(g), g} - y_{owner(g)}``.  It starts from
     :func:`_price_start` (batched price rounds that remove most of the
-    excess at once; ``y = 0`` and the unconstrained optimum would do too).
+    excess at once) or, from ``n m_j >= AUCTION_MIN_SIZE``, from the prices
+    of an auction (:mod:`fairlib.cardinality._auction`, on the instance
+    padded with dummy items of utility 0 to ``n k_j`` items); ``y = 0`` and the
+    unconstrained optimum would do too: the start only sets how much excess
+    is left to route.
     Moving an item ``g`` from agent ``a`` to ``b`` has reduced cost
     ``p_g + y_b - u_bg >= 0``; an edge ``a -> b`` carries the cheapest such
     move.  While some agent holds more than ``k`` items, Dijkstra
@@ -111,9 +117,26 @@ def flow_category(uf: np.ndarray, kj: int) -> np.ndarray:
     owner = np.argmax(uf, axis=0)
     if np.bincount(owner, minlength=n).max() <= kj:
         return owner  # the unconstrained optimum is already cardinal
+    if n * mj >= AUCTION_MIN_SIZE and n * kj <= 2 * mj:
+        # dummy items of utility 0 fill the slack: every agent ends with
+        # exactly k_j items, so no price needs resetting (see _auction)
+        ut = np.zeros((n * kj, n))
+        ut[:mj] = uf.T
+        owner, y = auction_start(ut, kj)
+        return _shortest_paths(ut, kj, owner, y)[:mj]
     owner, y = _price_start(uf, kj)
+    return _shortest_paths(np.ascontiguousarray(uf.T), kj, owner, y)
+
+
+def _shortest_paths(ut: np.ndarray, kj: int, owner: np.ndarray, y: np.ndarray):
+    """Route the excess of a start ``(owner, y)`` (see :func:`flow_category`).
+
+    ``ut`` holds the utilities with one row per item; ``owner[g]`` maximizes
+    ``u_ig - y_i`` and ``y >= 0`` is positive only for agents holding at
+    least ``kj`` items.  Returns the optimal owner array.
+    """
+    n = ut.shape[1]
     load = np.bincount(owner, minlength=n)
-    ut = np.ascontiguousarray(uf.T)  # (m_j, n): gathers by item are rows
     held = [list(np.flatnonzero(owner == a)) for a in range(n)]
     rn = np.arange(n)
     cost = np.full((n, n), np.inf)  # cost[a, b]: cheapest move a -> b (raw)

@@ -58,13 +58,15 @@ Method (and why it is sound)
    Proposition 1).  HiGHS (``highspy``) solves the reduced LP by simplex with
    rows added incrementally (warm start).  Cuts are allocations, valid for
    every pattern, so one cut pool is shared across the patterns of a cell.
-5. *Exact certificates.*  From HiGHS's optimal basis the exact rational
-   vertex and dual are recovered by solving the basis system in
-   :class:`fractions.Fraction` arithmetic and checked exactly (primal
-   feasibility for the rows present, dual feasibility, equal objectives).
-   Weak duality makes the exact dual objective ``sum_B y_B`` an upper bound on
-   ``LP(lambda)`` (see :func:`check_certificate` for the inequality chain).
-   For a pattern that may hold the maximum, the exact vertex is separated
+5. *Exact certificates.*  From HiGHS's final basis the exact rational dual
+   is recovered by solving the basis system in exact integer arithmetic and
+   checked dual feasible (``CutLP.exact_dual``); weak duality makes its
+   objective ``sum_B y_B`` an upper bound on ``LP(lambda)`` (see
+   :func:`check_certificate` for the inequality chain).  A pattern whose
+   bound is at most the best ratio found so far stops there (early, or after
+   its cuts converged in floating point).  For a pattern that may hold the
+   maximum, the exact vertex is also recovered and checked primal feasible
+   for the rows present (``CutLP.exact_primal``), then separated
    *exactly* (``cardinal_optimum`` on ``Fraction`` input, which certifies its
    optimum); a violated cut is added and the LP re-solved, otherwise the vertex
    is feasible for every cut, ``u = v/t`` is the witness and its exact ratio

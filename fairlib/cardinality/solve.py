@@ -109,8 +109,9 @@ def cardinal_optimum(u, k, categories=None, normalized=True, method="flow"):
         Require ``u_i(M) = 1`` within 1e-9 (Paper B §2).
     method : {"flow", "assignment"}, default "flow"
         ``"flow"``: successive shortest paths on the ``n``-node agent graph
-        (see ``_assignment.flow_category``), about 3x faster than ``"assignment"`` at
-        ``n = 200, m = 2000, k = 10``.  ``"assignment"``: Proposition 1
+        from a price start (an auction from ``n m_j >= 100 000``; see
+        ``_assignment.flow_category``; ``benchmarks/bench_cardinality.py``
+        times both).  ``"assignment"``: Proposition 1
         literally, :func:`scipy.optimize.linear_sum_assignment` on the
         ``(n min(k_j, m_j)) x m_j`` matrix of agent copies.  Both return an
         optimal allocation (possibly a different one under ties).
