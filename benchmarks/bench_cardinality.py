@@ -33,6 +33,12 @@ a project dependency: it runs in a scratch venv given by ``$FAIRPYX_PYTHON``
 ``benchmarks/_fairpyx_peer.py``; without it the peer rows are skipped with a
 note.  Unless ``--quick``, the record goes to
 ``benchmarks/results/cardinality.json``.
+
+Size sweep (``"sweep"`` in the record): all four formulations at
+``n = 20 ... 1000``, ``m = 10 n``, ``k = 10`` (the slower ones only up to the
+size where they still take seconds), drawn as Figure X52 (log-log time against
+``m``) beside the fairpyx instances (``figures/figure-x52.*``;
+``--redraw`` redraws it from the record).
 """
 
 from __future__ import annotations
@@ -76,6 +82,10 @@ PEER_SIZES = [
     (20, 400, (10, 10)),
 ]
 QUICK_PEER_SIZES = [(5, 30, (6,)), (6, 40, (4, 4))]
+#: the size sweep: agents n (m = 10 n, k = 10) and the largest n of each method
+SWEEP_N = (20, 50, 100, 200, 500, 1000)
+QUICK_SWEEP_N = (5, 10)
+SWEEP_MAX_N = {"flow": 1000, "assignment": 500, "linprog": 200, "cvxpy": 200}
 
 METHODS = [
     ("flow", "cardinal_optimum (flow, default)", lambda u, k: cardinal_optimum(u, k)),
@@ -125,6 +135,81 @@ def scale(quick: bool) -> tuple[list[dict], dict]:
         scale_target_met=seconds <= SCALE_TARGET_SECONDS,
         scale_equals_assignment=bool(equal),
     )
+
+
+def sweep(quick: bool) -> list[dict]:
+    """Time of every formulation against size (m = 10 n, k = 10), one run each."""
+    rows = []
+    for n in QUICK_SWEEP_N if quick else SWEEP_N:
+        u = instance(n, 10 * n, SEED + n)
+        for key, _, fn in METHODS:
+            if n > SWEEP_MAX_N[key]:
+                continue
+            seconds, (value, _) = best_time(lambda fn=fn, u=u: fn(u, 10), 1)
+            rows.append(dict(method=key, n=n, m=10 * n, k=10, seconds=seconds))
+            rows[-1]["usw"] = float(value)
+    for n in {r["n"] for r in rows}:  # every formulation agrees at every size
+        values = [r["usw"] for r in rows if r["n"] == n]
+        if max(values) - min(values) > AGREE:
+            raise RuntimeError(f"sweep: the formulations disagree at n = {n}")
+    print(
+        "sweep (m = 10 n, k = 10): "
+        + ", ".join(
+            f"n={n}: "
+            + " ".join(
+                f"{r['method']} {r['seconds']:.3g}s" for r in rows if r["n"] == n
+            )
+            for n in sorted({r["n"] for r in rows})
+        )
+    )
+    return rows
+
+
+def draw_figure(sweep_rows, peer_rows, command):
+    """Figure X52: log-log time against items, the four formulations and fairpyx."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from fairlib.figures import save_figure, style
+    from fairlib.paths import repo_path
+
+    with style():
+        fig, (ax, bx) = plt.subplots(1, 2, figsize=(9.6, 4.0), sharey=True)
+        for (key, label, _), marker in zip(METHODS, "osd^", strict=True):
+            pts = [(r["m"], r["seconds"]) for r in sweep_rows if r["method"] == key]
+            ax.plot(*zip(*pts, strict=True), marker=marker, label=label)
+        ax.set_title("uniform utilities, m = 10 n, k = 10")
+        one = [r for r in peer_rows if len(r["caps"]) == 1]
+        for key, label, marker, color in (
+            ("ours_seconds", "cardinal_optimum (flow)", "o", "C0"),
+            ("peer_seconds", "fairpyx utilitarian_matching", "v", "C4"),
+        ):
+            pts = sorted((r["m"], r[key]) for r in one)
+            if pts:
+                xs, ys = zip(*pts, strict=True)
+                bx.plot(xs, ys, marker=marker, color=color, label=label)
+        bx.set_title("fairpyx's instances (integer utilities, one category)")
+        for a in (ax, bx):
+            a.set_xscale("log")
+            a.set_yscale("log")
+            a.set_xlabel("items m")
+            a.legend(fontsize="small", loc="lower right")
+        ax.set_ylabel("wall time (s)")
+    paths = save_figure(
+        fig,
+        "figure-x52",
+        directory=repo_path("figures"),
+        title="Paper B solvers: time against items, with fairpyx",
+        notebook="performance.ipynb",
+        params={"command": command},
+    )
+    plt.close(fig)
+    meta = json.loads(paths["json"].read_text("utf-8"))
+    meta["notebook"] = "book/performance.md"  # the page showing it is not a notebook
+    text = json.dumps(meta, indent=1, sort_keys=True, ensure_ascii=False)
+    paths["json"].write_text(text + "\n", encoding="utf-8")
 
 
 def peers(quick: bool) -> tuple[list[dict], str]:
@@ -216,7 +301,18 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes for a CI smoke run"
     )
+    parser.add_argument(
+        "--redraw",
+        action="store_true",
+        help="only redraw Figure X52 from benchmarks/results/cardinality.json",
+    )
     args = parser.parse_args(argv)
+    if args.redraw:
+        from _common import RESULTS
+
+        record = json.loads((RESULTS / "cardinality.json").read_text())
+        draw_figure(record["sweep"], record["peers"], record["command"])
+        return 0
     size = QUICK if args.quick else FULL
     n, m, k = size["n"], size["m"], size["k"]
     u = instance(n, m, SEED)
@@ -263,6 +359,7 @@ def main(argv=None) -> int:
         )
     ok = all(r["abs_diff_vs_fast"] <= AGREE and r["max_load"] <= k for r in rows)
     scale_rows, scale_summary = scale(args.quick)
+    sweep_rows = sweep(args.quick)
     peer_rows, peer_note = peers(args.quick)
     ok = ok and scale_summary["scale_equals_assignment"]
     ok = ok and all(r["equal"] for r in peer_rows)
@@ -299,7 +396,9 @@ def main(argv=None) -> int:
         record = json.loads(path.read_text())
         record["scale"] = scale_rows
         record["peers"] = peer_rows
+        record["sweep"] = sweep_rows
         path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+        draw_figure(sweep_rows, peer_rows, record["command"])
         print(f"wrote {path.relative_to(path.parents[2])}")
     return 0 if ok else 1
 

@@ -20,6 +20,9 @@ solve
     (Propositions 1 and 2) and its cross-checks, :func:`poc`.
 constructions
     Block instances, Lemmas 1 and 2, :func:`floor_s`.
+reductions
+    Appendix B.1: the two-agent reductions behind Lemma 6 (Lemmas 7, 8, 9 and
+    Claim 2), in exact arithmetic.
 bounds
     Theorem 1, as a float and as an exact comparison.
 search, symbolic
@@ -95,6 +98,14 @@ from .egalitarian_exact import (
 )
 from .exact import ExactPoC, PatternCertificate, exact_poc
 from .patterns import orbit_label, partitions
+from .reductions import (
+    ReducedInstance,
+    claim2_holds,
+    lemma7_instance,
+    lemma8_instance,
+    lemma9_instance,
+    over_cap,
+)
 from .search import (
     SearchResult,
     best_construction_ratio,
@@ -188,6 +199,12 @@ __all__ = [
     "theorem4_instance",
     "Lemma6Reduction",
     "lemma6_reduce",
+    "ReducedInstance",
+    "over_cap",
+    "lemma7_instance",
+    "claim2_holds",
+    "lemma8_instance",
+    "lemma9_instance",
     "paper_optimum",
     "Reassignment",
     "lemma4_reassign",

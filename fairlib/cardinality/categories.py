@@ -297,8 +297,10 @@ def lemma6_reduce(u, k, categories) -> Lemma6Reduction:
     2. Lemma 8: move every agent's value of ``A*_aj`` for the categories ``j``
        where ``a`` stays within her cap onto ``A*_ap`` in the same way.
 
-    Then Lemma 9 (its proof is cut off in our copy of the paper; this is our
-    construction): if only agent 1 exceeds a cap, in ``p``, and agent 2 values
+    Then a Lemma 9 step of ours, without the paper's arbitrarily small
+    ``epsilon`` (the paper's own step, an ``epsilon``-perturbation, is
+    :func:`fairlib.cardinality.lemma9_instance`, checked on the Appendix B.1
+    page): if only agent 1 exceeds a cap, in ``p``, and agent 2 values
     her bundle outside ``C_p`` at ``W > 0``, agent 2's utilities outside
     ``C_p`` become ``W/m_q`` on each item of the most constrained other
     category ``q`` with ``k_q < m_q`` (agent 1's become 0 there), and
