@@ -30,6 +30,7 @@ from fractions import Fraction
 import numpy as np
 
 from . import _instance as I
+from .categories import _exceeded as _over
 from .solve import cardinal_optimum
 
 __all__ = [
@@ -83,17 +84,6 @@ class ReducedInstance:
     base_owner: np.ndarray | None = None
     item: int | None = None
     eps: Fraction | None = None
-
-
-def _over(owner, groups, caps) -> tuple:
-    return tuple(
-        tuple(
-            j
-            for j, (g, kj) in enumerate(zip(groups, caps, strict=True))
-            if np.count_nonzero(owner[g] == i) > kj
-        )
-        for i in range(2)
-    )
 
 
 def _setup(u, k, categories, owner):
