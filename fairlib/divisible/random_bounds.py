@@ -310,23 +310,16 @@ def lemma_e1_expected_item_loss(spec, c: float, nodes: int = 64) -> float:
     -------
     float
     """
-    g = item_distribution(spec)
-    c = _unit_closed_open(c, "c")
-    nodes = V.positive_int(nodes, "nodes", minimum=2)
+    g, c, u, wts = _gauss_legendre(spec, c, nodes)
     if c == 0.0:
         return 0.0
-    u, wts = np.polynomial.legendre.leggauss(nodes)
     ls, wl = c * (u + 1) / 2, wts * c / 2
 
     def integrand(ab: float) -> float:
         inner = g.cdf((1.0 - ls) * ab) - g.cdf((1.0 - c) * ab)
         return 2.0 * ab * float(g.pdf(ab)) * float(wl @ inner)
 
-    lo, hi = (float(v) for v in g.support())
-    if not np.isfinite(hi):
-        hi = float(g.ppf(1 - 1e-12))
-    val, _ = scipy.integrate.quad(integrand, lo, hi, limit=200, epsabs=1e-13)
-    return float(val)
+    return _outer_integral(g, integrand)
 
 
 def corollary_e2_expected_item_loss(s, c):
@@ -438,23 +431,16 @@ def single_item_expected_loss(spec, c: float, nodes: int = 64) -> float:
     -------
     float
     """
-    g = item_distribution(spec)
-    c = _unit_closed_open(c, "c")
-    nodes = V.positive_int(nodes, "nodes", minimum=2)
+    g, c, u, wts = _gauss_legendre(spec, c, nodes)
     if c == 0.0:
         return 0.0
-    u, wts = np.polynomial.legendre.leggauss(nodes)
     hs, wh = 1.0 - c * (1 - u) / 2, wts * c / 2
     share = wh * (1.0 - hs) / (1.0 + hs)
 
     def integrand(ab: float) -> float:
         return 2.0 * ab**2 * float(g.pdf(ab)) * float(share @ g.pdf(hs * ab))
 
-    lo, hi = (float(v) for v in g.support())
-    if not np.isfinite(hi):
-        hi = float(g.ppf(1 - 1e-12))
-    val, _ = scipy.integrate.quad(integrand, lo, hi, limit=200, epsabs=1e-13)
-    return float(val)
+    return _outer_integral(g, integrand)
 
 
 # ---------------------------------------------------------------------------
@@ -549,6 +535,26 @@ def _unit_open_closed(value, name: str) -> float:
     if not (np.isscalar(value) and np.isfinite(value) and 0.0 < value <= 1.0):
         raise ValueError(f"{name} must lie in (0, 1], got {value!r}")
     return float(value)
+
+
+def _gauss_legendre(spec, c, nodes):
+    """``(g, c, u, w)``: the checked distribution and ``c``, and ``nodes``
+    Gauss–Legendre nodes ``u`` and weights ``w`` on ``[-1, 1]``."""
+    g = item_distribution(spec)
+    c = _unit_closed_open(c, "c")
+    nodes = V.positive_int(nodes, "nodes", minimum=2)
+    u, wts = np.polynomial.legendre.leggauss(nodes)
+    return g, c, u, wts
+
+
+def _outer_integral(g, integrand) -> float:
+    """``int integrand`` over the support of ``g`` (an infinite support cut at
+    its ``1 - 1e-12`` quantile) by ``scipy.integrate.quad``."""
+    lo, hi = (float(v) for v in g.support())
+    if not np.isfinite(hi):
+        hi = float(g.ppf(1 - 1e-12))
+    val, _ = scipy.integrate.quad(integrand, lo, hi, limit=200, epsabs=1e-13)
+    return float(val)
 
 
 def _unit_closed_open(value, name: str) -> float:
