@@ -281,7 +281,7 @@ def _certificate(
     cuts, mult, w = [], [], {}
     for r, (val, cut) in enumerate(zip(Y, lp.is_cut, strict=True)):
         if cut and val > 0:
-            cuts.append(tuple(int(g) for g in lp.owners[r]))
+            cuts.append(tuple(np.asarray(lp.owners[r]).tolist()))
             mult.append(Fraction(val, D))
     for r, a in enumerate(pat.classes):
         w[int(a)] = Fraction(Y[r], D)

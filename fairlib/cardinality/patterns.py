@@ -183,13 +183,14 @@ def _complete(partial: np.ndarray, pat: Pattern, k: int) -> np.ndarray:
     np.add.at(load, (np.broadcast_to(rr, owner.shape)[stay], owner[stay]), 1)
     over = free & ~stay
     if over.any():
-        levels = np.arange(k)
-        for r in np.flatnonzero(over.any(axis=1)):
-            ok = levels[None, :] >= load[r][:, None]  # (n, k): free places
-            agent, level = np.nonzero(ok)
-            order = np.lexsort((agent, level))
-            items = np.flatnonzero(over[r])
-            owner[r, items] = agent[order[: items.size]]
+        # free places (level, agent) of every row, level-major: the j-th item
+        # left over in a row takes the row's j-th free place
+        places = (np.arange(k)[None, :, None] >= load[:, None, :]).reshape(R, k * n)
+        _, pc = np.nonzero(places)
+        ir, ic = np.nonzero(over)
+        p_start = np.cumsum(places.sum(axis=1)) - places.sum(axis=1)
+        i_start = np.cumsum(over.sum(axis=1)) - over.sum(axis=1)
+        owner[ir, ic] = pc[p_start[ir] + np.arange(ir.size) - i_start[ir]] % n
     return owner
 
 
