@@ -32,7 +32,7 @@ import scipy.optimize
 import scipy.sparse as sp
 
 from .. import _validate as V
-from .random_agents import item_distribution
+from .random_agents import _nonnegative, _open_unit, item_distribution
 
 __all__ = [
     "quadratic_item_bound",
@@ -511,18 +511,6 @@ def _numeric(value) -> bool:
     except Exception:  # pragma: no cover - exotic inputs
         return False
     return arr.dtype != object and np.issubdtype(arr.dtype, np.number)
-
-
-def _nonnegative(value, name: str) -> float:
-    if not (np.isscalar(value) and np.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)
-
-
-def _open_unit(value, name: str) -> float:
-    if not (np.isscalar(value) and np.isfinite(value) and 0.0 < value < 1.0):
-        raise ValueError(f"{name} must lie in (0, 1), got {value!r}")
-    return float(value)
 
 
 def _closed_unit(value, name: str) -> float:
